@@ -23,9 +23,9 @@
 //   - MaxUnavailableStatefulSet (beta, on): a StatefulSet's RollingUpdate gets
 //     maxUnavailable 1.
 //   - PodLevelResources with PodLevelResourcesFixDefaulting (both on): the
-//     pod-level requests and hugepage limits are no longer defaulted here but
-//     in the pod strategy's PrepareForCreate, once admission has seen every
-//     container.
+//     pod-level requests and limits are no longer defaulted on decode but in
+//     the pod strategy's PrepareForCreate, once admission has seen every
+//     container; PodLevelResources is that step, for the strategy to call.
 //   - H2CContainerProbe and PodLogsQuerySplitStreams (alpha, off): no HTTP
 //     probe protocol and no log stream are defaulted.
 //
@@ -35,12 +35,19 @@
 //     volume (ServiceAccount), the not-ready/unreachable NoExecute tolerations
 //     of 300 s (DefaultTolerationSeconds), a PVC's storageClassName
 //     (DefaultStorageClass), pod priority (Priority);
-//   - registry strategies (PrepareForCreate): pod status phase Pending and
-//     qosClass (computed by PodQOSClass here), pod-level resource defaulting,
+//   - registry strategies (PrepareForCreate): pod status phase Pending, the
+//     pod-level resources (PodLevelResources here) and then qosClass
+//     (PodQOSClass here),
 //     metadata.generation, a Namespace's "kubernetes" finalizer, a Service's
 //     clusterIP(s), ipFamilies, ipFamilyPolicy and nodePorts (allocated by the
 //     Service REST layer), a Job's selector and controller-uid labels when
 //     manualSelector is not set;
+//   - conversion, which kube-apiserver runs between v1 and its internal
+//     types and kubelab does not: a Secret's stringData folded into data, a
+//     DaemonSet's templateGeneration shown as the
+//     deprecated.daemonset.template.generation annotation, apiVersion and
+//     kind written into a StatefulSet's volumeClaimTemplates, a Node's
+//     podCIDR and podCIDRs kept in agreement;
 //   - metadata (uid, creationTimestamp, resourceVersion) from the generic
 //     registry Store.
 package defaults
