@@ -166,7 +166,7 @@ func TestPodStatusReadyAndRestarts(t *testing.T) {
 		},
 		{
 			name: "a pod of a lost node being deleted shows Unknown",
-			obj: deleting(pod("lost", 1, 0, corev1.PodStatus{Phase: corev1.PodRunning, Reason: "NodeLost"})),
+			obj:  deleting(pod("lost", 1, 0, corev1.PodStatus{Phase: corev1.PodRunning, Reason: "NodeLost"})),
 			want: []any{"lost", "0/1", "Unknown", "0", "<unknown>"},
 		},
 		{
