@@ -1,0 +1,132 @@
+package apiserver
+
+import (
+	"context"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"kubelab/cluster/apiserver/defaults"
+)
+
+// podHooks reproduce kube-apiserver's pod strategy
+// (pkg/registry/core/pod/strategy.go).
+func podHooks() hooks {
+	return hooks{
+		prepareForCreate: func(_ context.Context, obj runtime.Object) {
+			pod := obj.(*corev1.Pod)
+			pod.Status = corev1.PodStatus{Phase: corev1.PodPending}
+			if len(pod.Spec.SchedulingGates) > 0 {
+				pod.Status.Conditions = []corev1.PodCondition{{
+					Type:    corev1.PodScheduled,
+					Status:  corev1.ConditionFalse,
+					Reason:  corev1.PodReasonSchedulingGated,
+					Message: "Scheduling is blocked due to non-empty scheduling gates",
+				}}
+			}
+			defaults.PodLevelResources(pod)
+			pod.Status.QOSClass = defaults.PodQOSClass(pod)
+		},
+		prepareForStatusUpdate: func(_ context.Context, obj, old runtime.Object) {
+			pod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
+			pod.DeletionTimestamp = oldPod.DeletionTimestamp
+			// Owner references are the garbage collector's business, never
+			// the kubelet's, which writes pods/status.
+			pod.OwnerReferences = oldPod.OwnerReferences
+			if pod.Status.QOSClass == "" {
+				pod.Status.QOSClass = oldPod.Status.QOSClass
+			}
+			if pod.Status.ObservedGeneration == 0 {
+				pod.Status.ObservedGeneration = oldPod.Status.ObservedGeneration
+			}
+		},
+		gracefulDelete: podGracefulDelete,
+	}
+}
+
+// podGracefulDelete decides the grace period of a pod deletion: what the
+// request asks, else the pod's terminationGracePeriodSeconds; immediately
+// for a pod no kubelet runs (unscheduled) or one that already ended.
+func podGracefulDelete(_ context.Context, obj runtime.Object, options *metav1.DeleteOptions) bool {
+	if options == nil {
+		return false
+	}
+	pod := obj.(*corev1.Pod)
+	var period int64
+	switch {
+	case options.GracePeriodSeconds != nil:
+		period = *options.GracePeriodSeconds
+	case pod.Spec.TerminationGracePeriodSeconds != nil:
+		period = *pod.Spec.TerminationGracePeriodSeconds
+	}
+	if pod.Spec.NodeName == "" || pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded {
+		period = 0
+	}
+	if period < 0 {
+		period = 1
+	}
+	options.GracePeriodSeconds = &period
+	return true
+}
+
+// namespaceHooks: a namespace is born Active with the "kubernetes"
+// finalizer, which only the namespace controller removes (through
+// /finalize) once the namespace is empty.
+func namespaceHooks() hooks {
+	return hooks{
+		prepareForCreate: func(_ context.Context, obj runtime.Object) {
+			ns := obj.(*corev1.Namespace)
+			ns.Status = corev1.NamespaceStatus{Phase: corev1.NamespaceActive}
+			for _, f := range ns.Spec.Finalizers {
+				if f == corev1.FinalizerKubernetes {
+					return
+				}
+			}
+			ns.Spec.Finalizers = append(ns.Spec.Finalizers, corev1.FinalizerKubernetes)
+		},
+		prepareForUpdate: func(_ context.Context, obj, old runtime.Object) {
+			obj.(*corev1.Namespace).Spec.Finalizers = old.(*corev1.Namespace).Spec.Finalizers
+		},
+	}
+}
+
+// serviceHooks: ClusterIP and NodePort allocation happen in the store's
+// BeginCreate (see ipAllocator); what remains is the status reset.
+func serviceHooks() hooks { return hooks{} }
+
+// jobHooks generate a Job's selector from its UID unless the user asked to
+// choose it (spec.manualSelector), as pkg/registry/batch/job does.
+func jobHooks() hooks {
+	return hooks{
+		prepareForCreate: func(_ context.Context, obj runtime.Object) {
+			job := obj.(*batchv1.Job)
+			if job.Spec.ManualSelector != nil && *job.Spec.ManualSelector {
+				return
+			}
+			if job.Spec.Template.Labels == nil {
+				job.Spec.Template.Labels = map[string]string{}
+			}
+			for _, l := range []string{"job-name", batchv1.JobNameLabel} {
+				if _, ok := job.Spec.Template.Labels[l]; !ok {
+					job.Spec.Template.Labels[l] = job.Name
+				}
+			}
+			for _, l := range []string{"controller-uid", batchv1.ControllerUidLabel} {
+				if _, ok := job.Spec.Template.Labels[l]; !ok {
+					job.Spec.Template.Labels[l] = string(job.UID)
+				}
+			}
+			if job.Spec.Selector == nil {
+				job.Spec.Selector = &metav1.LabelSelector{}
+			}
+			if job.Spec.Selector.MatchLabels == nil {
+				job.Spec.Selector.MatchLabels = map[string]string{}
+			}
+			if _, ok := job.Spec.Selector.MatchLabels[batchv1.ControllerUidLabel]; !ok {
+				job.Spec.Selector.MatchLabels[batchv1.ControllerUidLabel] = string(job.UID)
+			}
+		},
+	}
+}
