@@ -169,6 +169,10 @@ func (s *Server) build() error {
 	if err != nil {
 		return err
 	}
+	// Nothing balances load in front of kubelab: on exit, open connections
+	// (watches, idle keep-alives) are cut at once instead of being waited
+	// for as long as a request may take.
+	gs.ShutdownTimeout = 50 * time.Millisecond
 	s.generic = gs
 	return s.installAPIs()
 }
