@@ -1,0 +1,365 @@
+package kubelet
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+
+	"kubelab/cluster"
+	"kubelab/cluster/clock"
+	"kubelab/cluster/container"
+)
+
+var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	c      *cluster.Cluster
+	client kubernetes.Interface
+	clk    *clock.Virtual
+	k      *Kubelet
+	rt     container.Runtime
+}
+
+// newEnv boots a cluster on a virtual clock with one kubelet, node-1.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	clk := clock.NewVirtual(start)
+	c, err := cluster.Boot(ctx, cluster.Config{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	rt := newFakeRuntime(clk)
+	k, err := New(Config{
+		NodeName: "node-1", Client: c.Client(), Clock: clk, Bus: c.Bus,
+		Runtimes: map[string]container.Runtime{"sim": rt},
+		Node: NodeConfig{
+			Capacity: corev1.ResourceList{
+				corev1.ResourceCPU: resource.MustParse("2"), corev1.ResourceMemory: resource.MustParse("4Gi"),
+				corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("20Gi"),
+			},
+			PodCIDR: "10.244.1.0/24", InternalIP: "172.18.0.3",
+		},
+		RootDir: t.TempDir(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kctx, kcancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- k.Run(kctx) }()
+	t.Cleanup(func() { kcancel(); <-done })
+	select {
+	case <-k.Ready():
+	case err := <-done:
+		t.Fatalf("kubelet stopped: %v", err)
+	case <-ctx.Done():
+		t.Fatal("kubelet not ready")
+	}
+	return &env{t: t, ctx: ctx, c: c, client: c.Client(), clk: clk, k: k, rt: rt}
+}
+
+// run creates a pod and binds it to node-1, as the scheduler would.
+func (e *env) run(pod *corev1.Pod) *corev1.Pod {
+	e.t.Helper()
+	if pod.Namespace == "" {
+		pod.Namespace = "default"
+	}
+	p, err := e.client.CoreV1().Pods(pod.Namespace).Create(e.ctx, pod, metav1.CreateOptions{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	err = e.client.CoreV1().Pods(p.Namespace).Bind(e.ctx, &corev1.Binding{
+		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace},
+		Target:     corev1.ObjectReference{Kind: "Node", Name: "node-1"},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+// waitPod waits until cond holds for the pod, or fails with what it saw.
+func (e *env) waitPod(ns, name string, what string, cond func(*corev1.Pod) bool) *corev1.Pod {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(e.ctx, 20*time.Second)
+	defer cancel()
+	var last *corev1.Pod
+	for {
+		list, err := e.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
+		if err != nil {
+			e.t.Fatalf("waiting for %s: %v", what, err)
+		}
+		if len(list.Items) == 1 {
+			last = &list.Items[0]
+			if cond(last) {
+				return last
+			}
+		} else if cond(nil) {
+			return nil
+		}
+		w, err := e.client.CoreV1().Pods(ns).Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name, ResourceVersion: list.ResourceVersion})
+		if err != nil {
+			e.t.Fatalf("waiting for %s: %v; last %s", what, err, describe(last))
+		}
+		for ev := range w.ResultChan() {
+			if ev.Type == watch.Deleted && cond(nil) {
+				w.Stop()
+				return nil
+			}
+			if p, ok := ev.Object.(*corev1.Pod); ok {
+				last = p
+				if cond(p) {
+					w.Stop()
+					return p
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			e.t.Fatalf("waiting for %s: timed out; last %s", what, describe(last))
+		}
+	}
+}
+
+func describe(p *corev1.Pod) string {
+	if p == nil {
+		return "<none>"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "phase=%s reason=%s", p.Status.Phase, p.Status.Reason)
+	for _, cs := range append(append([]corev1.ContainerStatus(nil), p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+		fmt.Fprintf(&b, " [%s restarts=%d ready=%v %s]", cs.Name, cs.RestartCount, cs.Ready, stateString(cs.State))
+	}
+	return b.String()
+}
+
+func stateString(s corev1.ContainerState) string {
+	switch {
+	case s.Waiting != nil:
+		return "waiting:" + s.Waiting.Reason + " " + s.Waiting.Message
+	case s.Running != nil:
+		return "running"
+	case s.Terminated != nil:
+		return fmt.Sprintf("terminated:%s(%d)", s.Terminated.Reason, s.Terminated.ExitCode)
+	}
+	return "none"
+}
+
+// events returns "Reason: message" of a pod's events, oldest first, once
+// the last one wanted has arrived.
+func (e *env) events(ns, name string, until string) []string {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(e.ctx, 20*time.Second)
+	defer cancel()
+	sel := fields.OneTermEqualSelector("involvedObject.name", name).String()
+	var out []string
+	for {
+		list, err := e.client.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: sel})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		out = out[:0]
+		found := false
+		for _, ev := range list.Items {
+			line := ev.Reason + ": " + ev.Message
+			out = append(out, line)
+			found = found || strings.Contains(line, until)
+		}
+		if found {
+			return out
+		}
+		w, err := e.client.CoreV1().Events(ns).Watch(ctx, metav1.ListOptions{FieldSelector: sel, ResourceVersion: list.ResourceVersion})
+		if err != nil {
+			e.t.Fatalf("events of %s: waiting for %q: %v; have %q", name, until, err, out)
+		}
+		for ev := range w.ResultChan() {
+			if ev.Type == watch.Added {
+				break
+			}
+		}
+		w.Stop()
+		if ctx.Err() != nil {
+			e.t.Fatalf("events of %s: no %q; have %q", name, until, out)
+		}
+	}
+}
+
+func podSpec(name string, restart corev1.RestartPolicy, image string, command ...string) *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: corev1.PodSpec{
+			RestartPolicy: restart,
+			Containers:    []corev1.Container{{Name: name, Image: image, Command: command, ImagePullPolicy: corev1.PullIfNotPresent}},
+		},
+	}
+}
+
+func phaseIs(phase corev1.PodPhase) func(*corev1.Pod) bool {
+	return func(p *corev1.Pod) bool { return p != nil && p.Status.Phase == phase }
+}
+
+func TestNodeRegistersReadyAndRenewsItsLease(t *testing.T) {
+	e := newEnv(t)
+	node, err := e.client.CoreV1().Nodes().Get(e.ctx, "node-1", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if node.Labels[corev1.LabelHostname] != "node-1" || node.Labels[corev1.LabelOSStable] != "linux" {
+		t.Errorf("labels %v", node.Labels)
+	}
+	if node.Spec.PodCIDR != "10.244.1.0/24" || len(node.Spec.PodCIDRs) != 1 {
+		t.Errorf("podCIDR %q %v", node.Spec.PodCIDR, node.Spec.PodCIDRs)
+	}
+	if got := node.Status.NodeInfo.KubeletVersion; got != "v1.37.2" {
+		t.Errorf("kubeletVersion %q", got)
+	}
+	if got := node.Status.NodeInfo.ContainerRuntimeVersion; got != "sim://1.0.0" {
+		t.Errorf("containerRuntimeVersion %q", got)
+	}
+	if got := int(node.Status.DaemonEndpoints.KubeletEndpoint.Port); got != e.k.Port() || got == 0 {
+		t.Errorf("kubelet port %d, server on %d", got, e.k.Port())
+	}
+	if len(node.Status.Addresses) != 2 || node.Status.Addresses[0].Address != "172.18.0.3" {
+		t.Errorf("addresses %v", node.Status.Addresses)
+	}
+	want := map[corev1.NodeConditionType]string{
+		corev1.NodeMemoryPressure: "False KubeletHasSufficientMemory",
+		corev1.NodeDiskPressure:   "False KubeletHasNoDiskPressure",
+		corev1.NodePIDPressure:    "False KubeletHasSufficientPID",
+		corev1.NodeReady:          "True KubeletReady",
+	}
+	for _, c := range node.Status.Conditions {
+		if got := string(c.Status) + " " + c.Reason; got != want[c.Type] {
+			t.Errorf("condition %s: %s, want %s", c.Type, got, want[c.Type])
+		}
+		delete(want, c.Type)
+	}
+	if len(want) > 0 {
+		t.Errorf("missing conditions %v", want)
+	}
+	lease, err := e.client.CoordinationV1().Leases("kube-node-lease").Get(e.ctx, "node-1", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *lease.Spec.HolderIdentity != "node-1" || *lease.Spec.LeaseDurationSeconds != 40 || !lease.Spec.RenewTime.Time.Equal(start) {
+		t.Errorf("lease %+v", lease.Spec)
+	}
+	// The ticker needs to be armed before the clock moves.
+	e.clk.WaitForWaiters(e.ctx, 2)
+	e.clk.Advance(10 * time.Second)
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	defer cancel()
+	w, err := e.client.CoordinationV1().Leases("kube-node-lease").Watch(ctx, metav1.ListOptions{ResourceVersion: lease.ResourceVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	for ev := range w.ResultChan() {
+		if l, ok := ev.Object.(*coordinationv1.Lease); ok && l.Spec.RenewTime.Time.Equal(start.Add(10*time.Second)) {
+			return
+		}
+	}
+	t.Fatal("lease not renewed at +10s")
+}
+
+func TestNginxPodRunsWithUpstreamStatusAndEvents(t *testing.T) {
+	e := newEnv(t)
+	p := e.run(podSpec("nginx", corev1.RestartPolicyAlways, "nginx:1.27"))
+	p = e.waitPod("default", "nginx", "Running and Ready", func(p *corev1.Pod) bool {
+		return p != nil && p.Status.Phase == corev1.PodRunning && len(p.Status.ContainerStatuses) == 1 && p.Status.ContainerStatuses[0].Ready
+	})
+	cs := p.Status.ContainerStatuses[0]
+	if cs.State.Running == nil || !*cs.Started || cs.RestartCount != 0 || !strings.HasPrefix(cs.ContainerID, "sim://") || cs.ImageID == "" {
+		t.Errorf("container status %+v", cs)
+	}
+	if p.Status.PodIP != "10.244.1.2" || p.Status.HostIP != "172.18.0.3" || p.Status.StartTime == nil {
+		t.Errorf("podIP %q hostIP %q startTime %v", p.Status.PodIP, p.Status.HostIP, p.Status.StartTime)
+	}
+	var conds []string
+	for _, c := range p.Status.Conditions {
+		conds = append(conds, string(c.Type)+"="+string(c.Status))
+	}
+	if got := strings.Join(conds, " "); got != "PodReadyToStartContainers=True Initialized=True Ready=True ContainersReady=True PodScheduled=True" {
+		t.Errorf("conditions %s", got)
+	}
+	got := e.events("default", "nginx", "Started")
+	want := []string{
+		`Pulling: Pulling image "nginx:1.27"`,
+		`Pulled: Successfully pulled image "nginx:1.27" in 0s (0s including waiting). Image size: 1000 bytes.`,
+		`Created: Created container: nginx`,
+		`Started: Started container nginx`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	_ = p
+}
+
+func TestRestartPolicyNeverEndsInSucceededOrFailed(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		exit   string
+		phase  corev1.PodPhase
+		reason string
+	}{
+		{"exit-0", "exit 0", corev1.PodSucceeded, "Completed"},
+		{"exit-1", "exit 1", corev1.PodFailed, "Error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.run(podSpec(tc.name, corev1.RestartPolicyNever, "busybox:1.36", "sh", "-c", "echo hi; "+tc.exit))
+			p := e.waitPod("default", tc.name, string(tc.phase), phaseIs(tc.phase))
+			term := p.Status.ContainerStatuses[0].State.Terminated
+			if term == nil || term.Reason != tc.reason {
+				t.Fatalf("state %s", describe(p))
+			}
+			for _, c := range p.Status.Conditions {
+				if c.Type == corev1.PodReady && (c.Status != corev1.ConditionFalse || c.Reason != map[corev1.PodPhase]string{corev1.PodSucceeded: "PodCompleted", corev1.PodFailed: "PodFailed"}[tc.phase]) {
+					t.Errorf("Ready condition %+v", c)
+				}
+			}
+		})
+	}
+}
+
+func TestCrashingContainerBacksOffTenTwentyFortySeconds(t *testing.T) {
+	e := newEnv(t)
+	e.run(podSpec("crash", corev1.RestartPolicyAlways, "busybox:1.36", "sh", "-c", "echo boom; exit 1"))
+	backOff := func(restarts int32, period string) {
+		t.Helper()
+		e.waitPod("default", "crash", fmt.Sprintf("restartCount %d in back-off %s", restarts, period), func(p *corev1.Pod) bool {
+			if p == nil || len(p.Status.ContainerStatuses) == 0 {
+				return false
+			}
+			cs := p.Status.ContainerStatuses[0]
+			return cs.RestartCount == restarts && cs.State.Waiting != nil && cs.State.Waiting.Reason == "CrashLoopBackOff" &&
+				strings.HasPrefix(cs.State.Waiting.Message, "back-off "+period+" restarting failed container=crash pod=crash_default(") &&
+				cs.LastTerminationState.Terminated != nil && cs.LastTerminationState.Terminated.ExitCode == 1 && p.Status.Phase == corev1.PodRunning
+		})
+	}
+	backOff(1, "10s")
+	e.clk.Advance(9 * time.Second)
+	backOff(1, "10s")
+	e.clk.Advance(time.Second)
+	backOff(2, "20s")
+	e.clk.Advance(20 * time.Second)
+	backOff(3, "40s")
+	got := e.events("default", "crash", "Back-off restarting failed container crash in pod crash_default")
+	if len(got) < 5 {
+		t.Errorf("events %q", got)
+	}
+}
