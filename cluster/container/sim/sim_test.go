@@ -200,7 +200,7 @@ func TestContainersExitAsBusyboxWould(t *testing.T) {
 		{
 			name: "files written in the container can be read back", image: "busybox",
 			command: sh("mkdir -p /data/x && echo one > /data/x/f && echo two >> /data/x/f && cat /data/x/f | wc -l"),
-			state: container.StateExited, reason: "Completed", logs: "+0s stdout F 2",
+			state:   container.StateExited, reason: "Completed", logs: "+0s stdout F 2",
 		},
 		{
 			name: "a syntax error is exit 2", image: "busybox", command: sh("if true; then echo"),

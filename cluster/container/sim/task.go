@@ -50,7 +50,6 @@ const (
 // killed unwinds a task that the kernel kills: no more of it runs.
 type killed struct{}
 
-
 func (r *Runtime) newTaskLocked(c *ctr, pid1 bool) *task {
 	c.pids++
 	t := &task{r: r, c: c, pid: c.pids, resume: make(chan wake), yield: make(chan struct{}), done: make(chan struct{}), handled: map[string]bool{}}
