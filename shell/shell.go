@@ -1,0 +1,262 @@
+package shell
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/fatih/color"
+	"golang.org/x/term"
+)
+
+// DefaultPrompt is the prompt shown when Config.Prompt is empty.
+const DefaultPrompt = "kubelab> "
+
+// Config is what a Shell needs. In, Out and Err are required; the rest has
+// defaults.
+type Config struct {
+	// Kubeconfig is the path the in-process kubectl uses, as --kubeconfig
+	// would. Empty means kubectl's own default loading rules ($KUBECONFIG,
+	// ~/.kube/config).
+	Kubeconfig string
+	// In is read for commands. When it is a terminal the shell is interactive.
+	In io.Reader
+	// Out and Err receive the commands' output and errors.
+	Out, Err io.Writer
+	// HistoryFile keeps interactive input between sessions; empty keeps none.
+	HistoryFile string
+	// Prompt is shown before each interactive line; DefaultPrompt if empty.
+	Prompt string
+	// Commands are added to the built-in table (kubectl, help, exit), in order.
+	Commands []Command
+}
+
+// IO is what a command reads from and writes to. In is the terminal in
+// interactive mode and empty in non-interactive mode, where the input is the
+// script itself and not data for the command.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// Command is one entry of the shell's command table. The executor calls Run;
+// the completer calls Complete. They never call each other.
+type Command struct {
+	// Name is the word that runs the command; Aliases are other such words.
+	Name    string
+	Aliases []string
+	// Usage is the synopsis shown by `help NAME`, e.g. "kubectl [ARGS...]".
+	Usage string
+	// Summary is one sentence for the `help` table and completion.
+	Summary string
+	// Run executes the command with the words after its name. An error is
+	// printed as "error: ..." unless it is an *ExitError, whose message the
+	// command has already printed. A panic is caught and printed as an error.
+	Run func(ctx context.Context, io IO, args []string) error
+	// Complete returns candidates for the last element of args (the word
+	// being typed, "" after a space); the shell keeps those with that prefix.
+	// Nil means no completion after the name.
+	Complete func(args []string) []string
+}
+
+// ExitError reports that a command failed after printing its own message, as
+// kubectl does; the shell prints nothing more. Code is the exit status the
+// command would have had as a program.
+type ExitError struct {
+	Code int
+}
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// errExit is returned by the exit command to end Run.
+var errExit = errors.New("exit")
+
+// Shell runs commands from a terminal or a script. Make one with New.
+type Shell struct {
+	cfg    Config
+	colour bool
+
+	mu       sync.RWMutex // guards commands and byName: Register may race with Run
+	commands []Command
+	byName   map[string]int // name or alias -> index in commands
+}
+
+// New checks cfg, fills in defaults and builds the command table.
+func New(cfg Config) (*Shell, error) {
+	if cfg.In == nil || cfg.Out == nil || cfg.Err == nil {
+		return nil, errors.New("shell: Config.In, Out and Err are required")
+	}
+	if cfg.Prompt == "" {
+		cfg.Prompt = DefaultPrompt
+	}
+	s := &Shell{
+		cfg:    cfg,
+		colour: isTerminal(cfg.Out) && os.Getenv("NO_COLOR") == "",
+		byName: map[string]int{},
+	}
+	for _, c := range append(s.builtins(), cfg.Commands...) {
+		if err := s.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Register adds c to the command table. Its name and aliases must be single
+// words not already taken.
+func (s *Shell) Register(c Command) error {
+	if c.Run == nil {
+		return fmt.Errorf("shell: register %q: Run is nil", c.Name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, w := range append([]string{c.Name}, c.Aliases...) {
+		if w == "" || strings.ContainsAny(w, " \t\r\n'\"\\#") {
+			return fmt.Errorf("shell: register %q: %q is not a plain word", c.Name, w)
+		}
+		if i, ok := s.byName[w]; ok {
+			return fmt.Errorf("shell: register %q: %q is already taken by %q", c.Name, w, s.commands[i].Name)
+		}
+	}
+	c.Aliases = append([]string(nil), c.Aliases...)
+	s.commands = append(s.commands, c)
+	for _, w := range append([]string{c.Name}, c.Aliases...) {
+		s.byName[w] = len(s.commands) - 1
+	}
+	return nil
+}
+
+// table returns a snapshot of the command table.
+func (s *Shell) table() []Command {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]Command(nil), s.commands...)
+}
+
+func (s *Shell) lookup(name string) (Command, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	i, ok := s.byName[name]
+	if !ok {
+		return Command{}, false
+	}
+	return s.commands[i], true
+}
+
+// Run reads and executes commands until the input ends, the exit command
+// runs or ctx ends. It returns nil in the first two cases and ctx.Err() in
+// the last. A failing command prints its error and the shell goes on.
+func (s *Shell) Run(ctx context.Context) error {
+	if fd, ok := terminalFd(s.cfg.In); ok {
+		done, err := s.runInteractive(ctx, fd)
+		if done {
+			return err
+		}
+		// No usable terminal after all (go-prompt needs a controlling
+		// terminal): fall back to reading lines.
+		fmt.Fprintf(s.cfg.Err, "warning: %v; reading commands line by line\n", err)
+	}
+	return s.runLines(ctx)
+}
+
+// runLines is the non-interactive mode: one command per line, only the
+// commands' output is printed.
+func (s *Shell) runLines(ctx context.Context) error {
+	sc := bufio.NewScanner(s.cfg.In)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	streams := IO{In: strings.NewReader(""), Out: s.cfg.Out, Err: s.cfg.Err}
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if err := s.execute(ctx, streams, line); errors.Is(err, errExit) {
+			return nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("shell: read input: %w", err)
+	}
+	return ctx.Err()
+}
+
+// execute runs one line and reports its failure on Err. It returns the
+// command's error so callers can stop on errExit (and, later, count
+// failures); the error has already been shown to the user.
+func (s *Shell) execute(ctx context.Context, streams IO, line string) error {
+	words, err := splitWords(line)
+	if err != nil {
+		s.printError(err)
+		return err
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	c, ok := s.lookup(words[0])
+	if !ok {
+		err := s.unknownCommand(words[0])
+		s.printError(err)
+		return err
+	}
+	err = runCommand(ctx, c, streams, words[1:])
+	var exit *ExitError
+	switch {
+	case err == nil, errors.Is(err, errExit), errors.As(err, &exit):
+	default:
+		s.printError(err)
+	}
+	return err
+}
+
+// runCommand calls c.Run and turns a panic into an error, so that no command
+// can take the shell down.
+func runCommand(ctx context.Context, c Command, streams IO, args []string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicError{command: c.Name, value: r}
+		}
+	}()
+	return c.Run(ctx, streams, args)
+}
+
+type panicError struct {
+	command string
+	value   any
+}
+
+func (e *panicError) Error() string {
+	return fmt.Sprintf("%s: internal error (panic): %v; the shell is still running", e.command, e.value)
+}
+
+func (s *Shell) printError(err error) {
+	prefix := "error: "
+	if s.colour {
+		c := color.New(color.FgRed, color.Bold)
+		c.EnableColor()
+		prefix = c.Sprint("error:") + " "
+	}
+	fmt.Fprintf(s.cfg.Err, "%s%v\n", prefix, err)
+}
+
+// terminalFd returns the file descriptor behind r when it is a terminal.
+func terminalFd(r any) (int, bool) {
+	f, ok := r.(interface{ Fd() uintptr })
+	if !ok {
+		return 0, false
+	}
+	fd := int(f.Fd())
+	return fd, term.IsTerminal(fd)
+}
+
+func isTerminal(w any) bool {
+	_, ok := terminalFd(w)
+	return ok
+}
