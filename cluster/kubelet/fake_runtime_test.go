@@ -37,10 +37,10 @@ func newFakeRuntime(clk clock.Clock) *fakeRuntime {
 
 var fakeCatalog = map[string]bool{"nginx:1.27": true, "busybox:1.36": true, "busybox": true}
 
-func (f *fakeRuntime) Name() string                                { return "sim" }
-func (f *fakeRuntime) Version(context.Context) (string, error)     { return "sim://1.0.0", nil }
-func (f *fakeRuntime) Events() <-chan container.Event              { return f.events }
-func (f *fakeRuntime) Close() error                                { return nil }
+func (f *fakeRuntime) Name() string                            { return "sim" }
+func (f *fakeRuntime) Version(context.Context) (string, error) { return "sim://1.0.0", nil }
+func (f *fakeRuntime) Events() <-chan container.Event          { return f.events }
+func (f *fakeRuntime) Close() error                            { return nil }
 func (f *fakeRuntime) RunPodSandbox(_ context.Context, cfg container.SandboxConfig) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -34,7 +34,7 @@ const (
 	nodeStatusUpdateFrequency = 10 * time.Second
 	leaseDurationSeconds      = 40
 	// leaseRenewInterval is 25% of the lease duration, as nodelease does.
-	leaseRenewInterval = 10 * time.Second
+	leaseRenewInterval  = 10 * time.Second
 	crashBackOffInitial = 10 * time.Second
 	crashBackOffMax     = 5 * time.Minute
 	pullBackOffInitial  = 10 * time.Second
@@ -82,18 +82,18 @@ type NodeConfig struct {
 
 // Kubelet is one node's agent.
 type Kubelet struct {
-	cfg      Config
-	client   kubernetes.Interface
-	clock    clock.Clock
-	bus      *stage.Bus
-	name     string
-	recorder record.EventRecorder
-	events   record.EventBroadcaster
-	ipam     *ipam
-	listener net.Listener
-	podLister  podGetter
-	rootDir    string
-	tempRoot   bool
+	cfg          Config
+	client       kubernetes.Interface
+	clock        clock.Clock
+	bus          *stage.Bus
+	name         string
+	recorder     record.EventRecorder
+	events       record.EventBroadcaster
+	ipam         *ipam
+	listener     net.Listener
+	podLister    podGetter
+	rootDir      string
+	tempRoot     bool
 	imageBackOff *backOff
 	crashBackOff *backOff
 

@@ -3,6 +3,9 @@ package kubelet
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +179,9 @@ func (e *env) events(ns, name string, until string) []string {
 		found := false
 		for _, ev := range list.Items {
 			line := ev.Reason + ": " + ev.Message
+			if ev.Count > 1 {
+				line += fmt.Sprintf(" (x%d)", ev.Count)
+			}
 			out = append(out, line)
 			found = found || strings.Contains(line, until)
 		}
@@ -361,5 +367,162 @@ func TestCrashingContainerBacksOffTenTwentyFortySeconds(t *testing.T) {
 	got := e.events("default", "crash", "Back-off restarting failed container crash in pod crash_default")
 	if len(got) < 5 {
 		t.Errorf("events %q", got)
+	}
+}
+
+func waitingReasonIs(reason string) func(*corev1.Pod) bool {
+	return func(p *corev1.Pod) bool {
+		return p != nil && len(p.Status.ContainerStatuses) == 1 && p.Status.ContainerStatuses[0].State.Waiting != nil &&
+			p.Status.ContainerStatuses[0].State.Waiting.Reason == reason
+	}
+}
+
+func TestUnknownImageBacksOffAndRecoversOnceFixed(t *testing.T) {
+	e := newEnv(t)
+	e.run(podSpec("bad", corev1.RestartPolicyAlways, "nginx:doesnotexist"))
+	e.waitPod("default", "bad", "ErrImagePull", waitingReasonIs("ErrImagePull"))
+	e.clk.Advance(time.Second)
+	p := e.waitPod("default", "bad", "ImagePullBackOff", waitingReasonIs("ImagePullBackOff"))
+	if msg := p.Status.ContainerStatuses[0].State.Waiting.Message; !strings.HasPrefix(msg, `Back-off pulling image "nginx:doesnotexist": ErrImagePull: `) {
+		t.Errorf("ImagePullBackOff message %q", msg)
+	}
+	got := e.events("default", "bad", "Error: ImagePullBackOff")
+	want := []string{`Pulling: Pulling image "nginx:doesnotexist"`, `Failed: Failed to pull image "nginx:doesnotexist": `, `Failed: Error: ErrImagePull`, `BackOff: Back-off pulling image "nginx:doesnotexist"`, `Failed: Error: ImagePullBackOff`}
+	for i, w := range want {
+		if i >= len(got) || !strings.HasPrefix(got[i], w) {
+			t.Errorf("events %q, want prefixes %q", got, want)
+			break
+		}
+	}
+	p.Spec.Containers[0].Image = "nginx:1.27"
+	if _, err := e.client.CoreV1().Pods("default").Update(e.ctx, p, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Advance(10 * time.Second)
+	e.waitPod("default", "bad", "Running after the image was fixed", phaseIs(corev1.PodRunning))
+}
+
+func TestInitContainersRunInOrderBeforeContainers(t *testing.T) {
+	e := newEnv(t)
+	pod := podSpec("web", corev1.RestartPolicyAlways, "nginx:1.27")
+	pod.Spec.InitContainers = []corev1.Container{
+		{Name: "init-1", Image: "busybox:1.36", Command: []string{"sh", "-c", "echo one; exit 0"}, ImagePullPolicy: corev1.PullIfNotPresent},
+		{Name: "init-2", Image: "busybox:1.36", Command: []string{"sh", "-c", "echo two; exit 0"}, ImagePullPolicy: corev1.PullIfNotPresent},
+	}
+	e.run(pod)
+	p := e.waitPod("default", "web", "Running", phaseIs(corev1.PodRunning))
+	for _, cs := range p.Status.InitContainerStatuses {
+		if cs.State.Terminated == nil || cs.State.Terminated.Reason != "Completed" || !cs.Ready {
+			t.Errorf("init container %s", describe(p))
+		}
+	}
+	got := e.events("default", "web", "Started container web")
+	var order []string
+	for _, ev := range got {
+		if strings.HasPrefix(ev, "Started: ") {
+			order = append(order, strings.TrimPrefix(ev, "Started: Started container "))
+		}
+	}
+	if strings.Join(order, ",") != "init-1,init-2,web" {
+		t.Errorf("start order %v", order)
+	}
+}
+
+func TestFailingInitContainerWithNeverFailsThePod(t *testing.T) {
+	e := newEnv(t)
+	pod := podSpec("web", corev1.RestartPolicyNever, "nginx:1.27")
+	pod.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "busybox:1.36", Command: []string{"sh", "-c", "exit 3"}, ImagePullPolicy: corev1.PullIfNotPresent}}
+	e.run(pod)
+	p := e.waitPod("default", "web", "Failed", phaseIs(corev1.PodFailed))
+	if cs := p.Status.ContainerStatuses[0]; cs.State.Waiting == nil || cs.State.Waiting.Reason != "PodInitializing" {
+		t.Errorf("container %s", describe(p))
+	}
+}
+
+func TestReadinessAndLivenessProbes(t *testing.T) {
+	e := newEnv(t)
+	fake := e.rt.(*fakeRuntime)
+	fake.setReady(false)
+	pod := podSpec("probed", corev1.RestartPolicyAlways, "nginx:1.27")
+	pod.Spec.Containers[0].ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"cat", "/tmp/ready"}}}, PeriodSeconds: 5, FailureThreshold: 3, SuccessThreshold: 1, TimeoutSeconds: 1}
+	e.run(pod)
+	p := e.waitPod("default", "probed", "Running but not ready", func(p *corev1.Pod) bool {
+		return p != nil && p.Status.Phase == corev1.PodRunning && !p.Status.ContainerStatuses[0].Ready
+	})
+	_ = p
+	e.events("default", "probed", "Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory")
+	fake.setReady(true)
+	e.clk.Advance(5 * time.Second)
+	e.waitPod("default", "probed", "Ready", func(p *corev1.Pod) bool { return p != nil && p.Status.ContainerStatuses[0].Ready })
+
+	pod = podSpec("live", corev1.RestartPolicyAlways, "nginx:1.27")
+	pod.Spec.Containers[0].LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"false"}}}, PeriodSeconds: 10, FailureThreshold: 3, SuccessThreshold: 1, TimeoutSeconds: 1}
+	e.run(pod)
+	e.waitPod("default", "live", "Running", phaseIs(corev1.PodRunning))
+	e.clk.Advance(10 * time.Second)
+	e.clk.Advance(10 * time.Second)
+	e.waitPod("default", "live", "restarted after failing liveness", func(p *corev1.Pod) bool {
+		return p != nil && p.Status.ContainerStatuses[0].RestartCount == 1
+	})
+	got := e.events("default", "live", "Container live failed liveness probe, will be restarted")
+	// Three failures in a row make one Unhealthy event counted three
+	// times by the recorder's aggregation, then the kill.
+	kill := slices.Index(got, "Killing: Container live failed liveness probe, will be restarted")
+	if u := slices.Index(got, "Unhealthy: Liveness probe failed:  (x3)"); u < 0 || kill < u {
+		t.Errorf("events %q", got)
+	}
+}
+
+func TestGracefulDeleteStopsContainersThenRemovesThePod(t *testing.T) {
+	e := newEnv(t)
+	pod := podSpec("bye", corev1.RestartPolicyAlways, "nginx:1.27")
+	pod.Spec.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{Command: []string{"echo", "bye"}}}}
+	e.run(pod)
+	e.waitPod("default", "bye", "Running", phaseIs(corev1.PodRunning))
+	if err := e.client.CoreV1().Pods("default").Delete(e.ctx, "bye", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitPod("default", "bye", "gone", func(p *corev1.Pod) bool { return p == nil })
+	e.events("default", "bye", "Killing: Stopping container bye")
+	if ip, err := e.k.ipam.allocate("next"); err != nil || ip != "10.244.1.3" {
+		t.Errorf("next IP %q %v", ip, err)
+	}
+}
+
+func TestDownwardAPIEnvAndConfigMapVolume(t *testing.T) {
+	e := newEnv(t)
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "conf", Namespace: "default"}, Data: map[string]string{"greeting": "hello"}}
+	if _, err := e.client.CoreV1().ConfigMaps("default").Create(e.ctx, cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pod := podSpec("dapi", corev1.RestartPolicyAlways, "busybox:1.36", "sh", "-c", "echo $(HOST_IP)")
+	pod.Spec.Containers[0].Env = []corev1.EnvVar{
+		{Name: "HOST_IP", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.hostIP"}}},
+		{Name: "POD_NAME", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}},
+		{Name: "GREETING", ValueFrom: &corev1.EnvVarSource{ConfigMapKeyRef: &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "conf"}, Key: "greeting"}}},
+		{Name: "BOTH", Value: "$(GREETING) from $(POD_NAME) $$(ESCAPED)"},
+	}
+	pod.Spec.Volumes = []corev1.Volume{{Name: "conf", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "conf"}}}}}
+	pod.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "conf", MountPath: "/etc/conf"}}
+	e.run(pod)
+	p := e.waitPod("default", "dapi", "Running", phaseIs(corev1.PodRunning))
+	fake := e.rt.(*fakeRuntime)
+	id := strings.TrimPrefix(p.Status.ContainerStatuses[0].ContainerID, "sim://")
+	fake.mu.Lock()
+	c := fake.conts[id]
+	fake.mu.Unlock()
+	env := map[string]string{}
+	for _, v := range c.cfg.Env {
+		env[v.Name] = v.Value
+	}
+	if env["HOST_IP"] != "172.18.0.3" || env["BOTH"] != "hello from dapi $(ESCAPED)" || env["KUBERNETES_SERVICE_HOST"] != "10.96.0.1" {
+		t.Errorf("env %v", env)
+	}
+	if got := strings.Join(c.cfg.Args, " ") + strings.Join(c.cfg.Command, " "); !strings.Contains(got, "echo 172.18.0.3") {
+		t.Errorf("command %q", got)
+	}
+	b, err := os.ReadFile(filepath.Join(c.cfg.Mounts[0].HostPath, "greeting"))
+	if err != nil || string(b) != "hello" || c.cfg.Mounts[0].ContainerPath != "/etc/conf" {
+		t.Errorf("configMap volume: %q %v %+v", b, err, c.cfg.Mounts)
 	}
 }

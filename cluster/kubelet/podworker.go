@@ -47,7 +47,7 @@ type podWorker struct {
 	// other pods counts it).
 	admittedShared bool
 	sandboxShared  string
-	wake chan struct{}
+	wake           chan struct{}
 
 	// Owned by the run goroutine.
 	rt         container.Runtime

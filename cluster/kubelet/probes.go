@@ -20,18 +20,18 @@ import (
 // probe kind, each on its own period, with consecutive-result counters
 // (pkg/kubelet/prober/worker.go).
 type probeState struct {
-	started     time.Time
-	startupDone bool
-	ready       bool
-	liveFailed  bool
+	started       time.Time
+	startupDone   bool
+	ready         bool
+	liveFailed    bool
 	startupFailed bool
-	kinds       []*probeRun
+	kinds         []*probeRun
 }
 
 type probeRun struct {
-	kind   string // "Startup", "Liveness", "Readiness"
-	probe  *corev1.Probe
-	next   time.Time
+	kind    string // "Startup", "Liveness", "Readiness"
+	probe   *corev1.Probe
+	next    time.Time
 	last    bool // last result
 	counted bool // whether last is set
 	run     int  // how many times in a row last came
@@ -169,9 +169,7 @@ func (w *podWorker) probe(ctx context.Context, pod *corev1.Pod, c *corev1.Contai
 			return false, err.Error()
 		}
 		if code != 0 {
-			if out.Len() == 0 {
-				return false, fmt.Sprintf("command %q exited with %d", strings.Join(p.Exec.Command, " "), code)
-			}
+			// The probe's output is the message, empty or not (prober/exec).
 			return false, out.String()
 		}
 		return true, out.String()

@@ -30,11 +30,11 @@ func (w *podWorker) generateStatus(pod *corev1.Pod, conts map[string]instances) 
 func (w *podWorker) generateStatusTerminal(pod *corev1.Pod, conts map[string]instances, podIsTerminal bool) corev1.PodStatus {
 	old := pod.Status
 	s := corev1.PodStatus{
-		QOSClass:          old.QOSClass,
-		NominatedNodeName: old.NominatedNodeName,
-		StartTime:         w.startTime,
-		HostIP:            w.k.cfg.Node.InternalIP,
-		HostIPs:           []corev1.HostIP{{IP: w.k.cfg.Node.InternalIP}},
+		QOSClass:           old.QOSClass,
+		NominatedNodeName:  old.NominatedNodeName,
+		StartTime:          w.startTime,
+		HostIP:             w.k.cfg.Node.InternalIP,
+		HostIPs:            []corev1.HostIP{{IP: w.k.cfg.Node.InternalIP}},
 		ObservedGeneration: pod.Generation,
 	}
 	if w.podIP != "" {

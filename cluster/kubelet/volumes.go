@@ -204,7 +204,7 @@ func (w *podWorker) downwardFiles(pod *corev1.Pod, items []corev1.DownwardAPIVol
 
 func writeFiles(dir string, files map[string][]byte) error {
 	for name, data := range files {
-		path := filepath.Join(dir, filepath.Clean("/" + name))
+		path := filepath.Join(dir, filepath.Clean("/"+name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
