@@ -43,12 +43,24 @@ func (s *Shell) complete(before string) []candidate {
 		return nil
 	}
 	var out []candidate
-	for _, text := range c.Complete(words[1:]) {
+	for _, text := range safeComplete(c, words[1:]) {
 		if strings.HasPrefix(text, current) {
 			out = append(out, candidate{text: text})
 		}
 	}
 	return out
+}
+
+// safeComplete calls c.Complete, treating a panic as no candidates: the
+// completer runs inside go-prompt's input loop, where a panic would end the
+// session.
+func safeComplete(c Command, args []string) (out []string) {
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	return c.Complete(args)
 }
 
 // completer adapts complete to go-prompt.

@@ -87,6 +87,17 @@ func TestInteractive(t *testing.T) {
 			wantHistory: "kubeclt get pods\n",
 		},
 		{
+			name: "Ctrl-D on a line with text does not end the session",
+			steps: []ptyStep{
+				{expect: prompt},
+				{send: "help", expect: "help"},
+				{send: "\x04\r", expect: "Leave kubelab"},
+				{expect: prompt},
+				{send: "exit\r", expect: ptyDone + "<nil>"},
+			},
+			wantHistory: "help\nexit\n",
+		},
+		{
 			name:    "the up arrow recalls the history file and new lines are appended",
 			history: "help\n",
 			steps: []ptyStep{

@@ -78,8 +78,9 @@ var errExit = errors.New("exit")
 
 // Shell runs commands from a terminal or a script. Make one with New.
 type Shell struct {
-	cfg    Config
-	colour bool
+	cfg       Config
+	colour    bool // colour on Out
+	colourErr bool // colour on Err
 
 	mu       sync.RWMutex // guards commands and byName: Register may race with Run
 	commands []Command
@@ -95,9 +96,10 @@ func New(cfg Config) (*Shell, error) {
 		cfg.Prompt = DefaultPrompt
 	}
 	s := &Shell{
-		cfg:    cfg,
-		colour: isTerminal(cfg.Out) && os.Getenv("NO_COLOR") == "",
-		byName: map[string]int{},
+		cfg:       cfg,
+		colour:    isTerminal(cfg.Out) && os.Getenv("NO_COLOR") == "",
+		colourErr: isTerminal(cfg.Err) && os.Getenv("NO_COLOR") == "",
+		byName:    map[string]int{},
 	}
 	for _, c := range append(s.builtins(), cfg.Commands...) {
 		if err := s.Register(c); err != nil {
@@ -238,7 +240,7 @@ func (e *panicError) Error() string {
 
 func (s *Shell) printError(err error) {
 	prefix := "error: "
-	if s.colour {
+	if s.colourErr {
 		c := color.New(color.FgRed, color.Bold)
 		c.EnableColor()
 		prefix = c.Sprint("error:") + " "

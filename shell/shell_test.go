@@ -303,3 +303,20 @@ func TestComplete(t *testing.T) {
 		})
 	}
 }
+
+func TestCompleteSurvivesAPanickingCompleter(t *testing.T) {
+	bad := Command{
+		Name: "bad",
+		Run:  func(context.Context, IO, []string) error { return nil },
+		Complete: func([]string) []string {
+			panic("completer bug")
+		},
+	}
+	s, err := New(Config{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Commands: []Command{bad}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.complete("bad "); got != nil {
+		t.Errorf("complete = %v, want nothing", got)
+	}
+}
