@@ -361,4 +361,3 @@ func nodeUpdateActions(o, n *v1.Node) []framework.ActionType {
 	}
 	return out
 }
-
