@@ -180,6 +180,9 @@ func (s *Server) subresources(res *resource, main *genericregistry.Store) map[st
 	case schema.GroupResource{Resource: "pods"}:
 		out["binding"] = &bindingREST{store: main, now: s.now}
 		out["eviction"] = &evictionREST{store: main, pdbs: lazyLister{s, schema.GroupResource{Group: "policy", Resource: "poddisruptionbudgets"}}}
+		for sub, st := range s.podConnectSubresources(main) {
+			out[sub] = st
+		}
 	case schema.GroupResource{Resource: "namespaces"}:
 		out["finalize"] = &finalizeREST{store: s.namespaceFinalizeStore(main)}
 	}

@@ -1,6 +1,7 @@
-package kubelet
+package kubelet_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -17,10 +18,13 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/remotecommand"
 
 	"kubelab/cluster"
 	"kubelab/cluster/clock"
 	"kubelab/cluster/container"
+	"kubelab/cluster/kubelet"
 )
 
 var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -31,7 +35,7 @@ type env struct {
 	c      *cluster.Cluster
 	client kubernetes.Interface
 	clk    *clock.Virtual
-	k      *Kubelet
+	k      *kubelet.Kubelet
 	rt     container.Runtime
 }
 
@@ -47,10 +51,10 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { c.Close() })
 	rt := newFakeRuntime(clk)
-	k, err := New(Config{
+	k, err := kubelet.New(kubelet.Config{
 		NodeName: "node-1", Client: c.Client(), Clock: clk, Bus: c.Bus,
 		Runtimes: map[string]container.Runtime{"sim": rt},
-		Node: NodeConfig{
+		Node: kubelet.NodeConfig{
 			Capacity: corev1.ResourceList{
 				corev1.ResourceCPU: resource.MustParse("2"), corev1.ResourceMemory: resource.MustParse("4Gi"),
 				corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("20Gi"),
@@ -209,6 +213,8 @@ func podSpec(name string, restart corev1.RestartPolicy, image string, command ..
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: corev1.PodSpec{
 			RestartPolicy: restart,
+			// No scheduler takes these pods: the tests bind them.
+			SchedulerName: "kubelab-test",
 			Containers:    []corev1.Container{{Name: name, Image: image, Command: command, ImagePullPolicy: corev1.PullIfNotPresent}},
 		},
 	}
@@ -484,7 +490,7 @@ func TestGracefulDeleteStopsContainersThenRemovesThePod(t *testing.T) {
 	}
 	e.waitPod("default", "bye", "gone", func(p *corev1.Pod) bool { return p == nil })
 	e.events("default", "bye", "Killing: Stopping container bye")
-	if ip, err := e.k.ipam.allocate("next"); err != nil || ip != "10.244.1.3" {
+	if ip, err := kubelet.AllocatePodIP(e.k, "next"); err != nil || ip != "10.244.1.3" {
 		t.Errorf("next IP %q %v", ip, err)
 	}
 }
@@ -526,3 +532,70 @@ func TestDownwardAPIEnvAndConfigMapVolume(t *testing.T) {
 		t.Errorf("configMap volume: %q %v %+v", b, err, c.cfg.Mounts)
 	}
 }
+
+func TestLogsAndExecThroughTheAPIServer(t *testing.T) {
+	e := newEnv(t)
+	e.run(podSpec("crash", corev1.RestartPolicyAlways, "busybox:1.36", "sh", "-c", "echo boom; exit 1"))
+	e.waitPod("default", "crash", "restarted once", func(p *corev1.Pod) bool {
+		return p != nil && len(p.Status.ContainerStatuses) == 1 && p.Status.ContainerStatuses[0].RestartCount == 1
+	})
+	logs := func(opts *corev1.PodLogOptions) (string, error) {
+		b, err := e.client.CoreV1().Pods("default").GetLogs("crash", opts).DoRaw(e.ctx)
+		return string(b), err
+	}
+	if got, err := logs(&corev1.PodLogOptions{Previous: true}); err != nil || got != "boom\n" {
+		t.Errorf("logs --previous: %q %v", got, err)
+	}
+	if got, err := logs(&corev1.PodLogOptions{Timestamps: true}); err != nil || got != start.Format(time.RFC3339Nano)+" boom\n" {
+		t.Errorf("logs --timestamps: %q %v", got, err)
+	}
+	if got, err := logs(&corev1.PodLogOptions{TailLines: ptrTo[int64](0)}); err != nil || got != "" {
+		t.Errorf("logs --tail=0: %q %v", got, err)
+	}
+
+	e.run(podSpec("single", corev1.RestartPolicyNever, "busybox:1.36", "sh", "-c", "echo once; exit 0"))
+	e.waitPod("default", "single", "Succeeded", phaseIs(corev1.PodSucceeded))
+	// kubectl logs reads with Stream, which turns an error body into the
+	// server's message.
+	_, err := e.client.CoreV1().Pods("default").GetLogs("single", &corev1.PodLogOptions{Previous: true}).Stream(e.ctx)
+	if err == nil || !strings.Contains(err.Error(), `previous terminated container "single" in pod "single" not found`) {
+		t.Errorf("logs --previous without one: %v", err)
+	}
+
+	two := podSpec("two", corev1.RestartPolicyAlways, "nginx:1.27")
+	two.Spec.Containers = append(two.Spec.Containers, corev1.Container{Name: "side", Image: "nginx:1.27", ImagePullPolicy: corev1.PullIfNotPresent})
+	e.run(two)
+	e.waitPod("default", "two", "Running", phaseIs(corev1.PodRunning))
+	_, err = e.client.CoreV1().Pods("default").GetLogs("two", &corev1.PodLogOptions{}).Stream(e.ctx)
+	if err == nil || !strings.Contains(err.Error(), "a container name must be specified for pod two, choose one of: [two side]") {
+		t.Errorf("logs without a container: %v", err)
+	}
+
+	for _, transport := range []string{"spdy", "websocket"} {
+		t.Run("exec over "+transport, func(t *testing.T) {
+			req := e.client.CoreV1().RESTClient().Post().Resource("pods").Namespace("default").Name("two").SubResource("exec").
+				VersionedParams(&corev1.PodExecOptions{Container: "side", Command: []string{"echo", "hello", transport}, Stdout: true, Stderr: true}, scheme.ParameterCodec)
+			var exec remotecommand.Executor
+			var err error
+			if transport == "spdy" {
+				exec, err = remotecommand.NewSPDYExecutor(e.c.RESTConfig(), "POST", req.URL())
+			} else {
+				exec, err = remotecommand.NewWebSocketExecutor(e.c.RESTConfig(), "GET", req.URL().String())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out, errOut bytes.Buffer
+			ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+			defer cancel()
+			if err := exec.StreamWithContext(ctx, remotecommand.StreamOptions{Stdout: &out, Stderr: &errOut}); err != nil {
+				t.Fatalf("exec: %v (stderr %q)", err, errOut.String())
+			}
+			if out.String() != "hello "+transport+"\n" {
+				t.Errorf("stdout %q", out.String())
+			}
+		})
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -1,0 +1,6 @@
+package kubelet
+
+import "k8s.io/apimachinery/pkg/types"
+
+// AllocatePodIP lets tests see which pod IP comes next.
+func AllocatePodIP(k *Kubelet, uid types.UID) (string, error) { return k.ipam.allocate(uid) }
