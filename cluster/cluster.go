@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -18,7 +19,10 @@ import (
 
 	"kubelab/cluster/apiserver"
 	"kubelab/cluster/clock"
+	"kubelab/cluster/container"
 	"kubelab/cluster/etcd"
+	"kubelab/cluster/kubelet"
+	"kubelab/cluster/scheduler"
 	"kubelab/cluster/stage"
 )
 
@@ -35,6 +39,9 @@ type Config struct {
 	Clock clock.Clock
 	// Bus receives every component's stages; nil makes a new bus.
 	Bus *stage.Bus
+	// Scenario lays out the nodes; nil is DefaultScenario(2): a tainted
+	// control-plane node and two workers.
+	Scenario *Scenario
 }
 
 // Cluster is a booted cluster.
@@ -49,12 +56,28 @@ type Cluster struct {
 	Clock clock.Clock
 	Bus   *stage.Bus
 
+	// Scheduler is the cluster's kube-scheduler.
+	Scheduler *scheduler.Scheduler
+	// Nodes are the nodes in scenario order, each with its kubelet.
+	Nodes []*NodeAgent
+
 	tempDir bool
 	etcd    *etcd.Server
 	api     *apiserver.Server
 	client  kubernetes.Interface
 	cancel  context.CancelFunc
-	done    chan error
+	// stopComponents stops the scheduler and kubelets before the
+	// apiserver, so none of their requests is cut off mid-way.
+	stopComponents context.CancelFunc
+	done           chan error
+	running        sync.WaitGroup
+}
+
+// NodeAgent is one node: its kubelet and container runtime.
+type NodeAgent struct {
+	Node    Node
+	Kubelet *kubelet.Kubelet
+	Runtime container.Runtime
 }
 
 // Boot starts the cluster in order: etcd, the apiserver, the objects every
@@ -101,10 +124,19 @@ func Boot(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err != nil {
 		return c, err
 	}
+	scenario := DefaultScenario(2)
+	if cfg.Scenario != nil {
+		scenario = *cfg.Scenario
+	}
+	nodes, err := scenario.resolve()
+	if err != nil {
+		return c, err
+	}
 	c.api, err = apiserver.New(apiserver.Config{
 		EtcdEndpoints: c.etcd.Endpoints(),
 		CertDir:       filepath.Join(c.Dir, "pki"),
 		AdminToken:    token,
+		Users:         componentUsers(nodes),
 		Bus:           c.Bus,
 		Clock:         c.Clock,
 	})
@@ -133,6 +165,14 @@ func Boot(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err := bootstrap(ctx, c.client, c.api.URL()); err != nil {
 		return c, fmt.Errorf("bootstrap: %w", err)
 	}
+	compCtx, stopComponents := context.WithCancel(runCtx)
+	c.stopComponents = stopComponents
+	if err := c.startComponents(compCtx, nodes); err != nil {
+		return c, err
+	}
+	if err := c.waitNodesReady(ctx, nodes); err != nil {
+		return c, err
+	}
 	c.BootTime = time.Since(start)
 	return c, nil
 }
@@ -147,12 +187,14 @@ func adminToken(path string) (string, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return "", err
 	}
-	raw := make([]byte, 16)
-	if _, err := rand.Read(raw); err != nil {
-		return "", err
-	}
-	token := hex.EncodeToString(raw)
+	token := randomHex()
 	return token, os.WriteFile(path, []byte(token+"\n"), 0o600)
+}
+
+func randomHex() string {
+	raw := make([]byte, 16)
+	_, _ = rand.Read(raw)
+	return hex.EncodeToString(raw)
 }
 
 func (c *Cluster) writeKubeconfig() error {
@@ -176,6 +218,10 @@ func (c *Cluster) APIServerURL() string { return c.api.URL() }
 
 // Close stops every component and removes a temporary session dir.
 func (c *Cluster) Close() error {
+	if c.stopComponents != nil {
+		c.stopComponents()
+		c.running.Wait()
+	}
 	if c.cancel != nil {
 		c.cancel()
 		if c.api != nil {

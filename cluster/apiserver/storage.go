@@ -96,7 +96,21 @@ type stagedStorage struct {
 	bus *stage.Bus
 }
 
+// Reads and writes run to completion even when the client that asked goes
+// away: a request to a local etcd takes microseconds, and finishing it is
+// better than a half-done write and the etcd client's warnings on stderr
+// each time a component stops mid-request.
+
+func (s *stagedStorage) Get(ctx context.Context, key string, opts storage.GetOptions, objPtr runtime.Object) error {
+	return s.Interface.Get(context.WithoutCancel(ctx), key, opts, objPtr)
+}
+
+func (s *stagedStorage) GetList(ctx context.Context, key string, opts storage.ListOptions, listObj runtime.Object) error {
+	return s.Interface.GetList(context.WithoutCancel(ctx), key, opts, listObj)
+}
+
 func (s *stagedStorage) Create(ctx context.Context, key string, obj, out runtime.Object, ttl uint64) error {
+	ctx = context.WithoutCancel(ctx)
 	if err := s.Interface.Create(ctx, key, obj, out, ttl); err != nil {
 		return err
 	}
@@ -106,6 +120,7 @@ func (s *stagedStorage) Create(ctx context.Context, key string, obj, out runtime
 
 func (s *stagedStorage) Delete(ctx context.Context, key string, out runtime.Object, preconditions *storage.Preconditions,
 	validateDeletion storage.ValidateObjectFunc, cachedExistingObject runtime.Object, opts storage.DeleteOptions) error {
+	ctx = context.WithoutCancel(ctx)
 	if err := s.Interface.Delete(ctx, key, out, preconditions, validateDeletion, cachedExistingObject, opts); err != nil {
 		return err
 	}
@@ -115,6 +130,7 @@ func (s *stagedStorage) Delete(ctx context.Context, key string, out runtime.Obje
 
 func (s *stagedStorage) GuaranteedUpdate(ctx context.Context, key string, destination runtime.Object, ignoreNotFound bool,
 	preconditions *storage.Preconditions, tryUpdate storage.UpdateFunc, cachedExistingObject runtime.Object) error {
+	ctx = context.WithoutCancel(ctx)
 	// An update that changes nothing is not written; remember the revision
 	// the last attempt started from to tell the two apart.
 	var from string
