@@ -21,6 +21,10 @@ import (
 
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// testScheduler is the name the scheduler under test answers to, so a
+// scheduler the cluster may run itself leaves the test's pods alone.
+const testScheduler = "kubelab-test-scheduler"
+
 type harness struct {
 	t      *testing.T
 	ctx    context.Context
@@ -30,8 +34,9 @@ type harness struct {
 	sched  *scheduler.Scheduler
 }
 
-// boot starts a cluster with the default three nodes and, unless the bus is
-// paused first by setup, a running scheduler.
+// boot starts a cluster with the default three nodes (made here unless the
+// cluster brings its own) and a scheduler; setup runs on the bus before the
+// scheduler starts.
 func boot(t *testing.T, setup func(b *stage.Bus)) *harness {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -49,7 +54,7 @@ func boot(t *testing.T, setup func(b *stage.Bus)) *harness {
 	if setup != nil {
 		setup(bus)
 	}
-	h.sched, err = scheduler.New(scheduler.Config{Client: c.Client(), Clock: clk, Bus: bus})
+	h.sched, err = scheduler.New(scheduler.Config{Client: c.Client(), Clock: clk, Bus: bus, SchedulerName: testScheduler})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +72,9 @@ func boot(t *testing.T, setup func(b *stage.Bus)) *harness {
 
 func (h *harness) addNode(name, cpu string, taints ...v1.Taint) {
 	h.t.Helper()
+	if _, err := h.client.CoreV1().Nodes().Get(h.ctx, name, metav1.GetOptions{}); err == nil {
+		return // the cluster's own kubelet registered it
+	}
 	node := &v1.Node{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
 			"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
@@ -98,7 +106,7 @@ func (h *harness) addNode(name, cpu string, taints ...v1.Taint) {
 func nginx(name string) *v1.Pod {
 	return &v1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default", Labels: map[string]string{"app": name}},
-		Spec:       v1.PodSpec{Containers: []v1.Container{{Name: "nginx", Image: "nginx:1.27"}}},
+		Spec:       v1.PodSpec{SchedulerName: testScheduler, Containers: []v1.Container{{Name: "nginx", Image: "nginx:1.27"}}},
 	}
 }
 
@@ -204,7 +212,7 @@ func TestPodLandsOnAWorkerNeverOnTheControlPlane(t *testing.T) {
 		}
 		ev := h.waitEvent(name, "Scheduled")
 		want := fmt.Sprintf("Successfully assigned default/%s to %s", name, node)
-		if ev.Message != want || ev.Type != v1.EventTypeNormal || ev.ReportingController != "default-scheduler" || ev.Action != "Binding" {
+		if ev.Message != want || ev.Type != v1.EventTypeNormal || ev.ReportingController != testScheduler || ev.ReportingInstance != testScheduler+"-control-plane" || ev.Action != "Binding" {
 			t.Errorf("Scheduled event: %q type %s controller %s action %s; want %q", ev.Message, ev.Type, ev.ReportingController, ev.Action, want)
 		}
 		if !ev.EventTime.Time.Equal(epoch) {
