@@ -169,14 +169,37 @@ func (s *Shell) Run(ctx context.Context) error {
 // runLines is the non-interactive mode: one command per line, only the
 // commands' output is printed.
 func (s *Shell) runLines(ctx context.Context) error {
-	sc := bufio.NewScanner(s.cfg.In)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	streams := IO{In: strings.NewReader(""), Out: s.cfg.Out, Err: s.cfg.Err}
-	for sc.Scan() {
-		if err := ctx.Err(); err != nil {
-			return err
+	// Lines are read in their own goroutine so that a cancelled ctx (a
+	// SIGTERM) ends Run even while the input has nothing to say; the reader
+	// ends when the input does.
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(s.cfg.In)
+		sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
 		}
-		line := strings.TrimSpace(sc.Text())
+		readErr <- sc.Err()
+	}()
+	streams := IO{In: strings.NewReader(""), Out: s.cfg.Out, Err: s.cfg.Err}
+	for {
+		var text string
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case text, ok = <-lines:
+		}
+		if !ok {
+			break
+		}
+		line := strings.TrimSpace(text)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -184,8 +207,12 @@ func (s *Shell) runLines(ctx context.Context) error {
 			return nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("shell: read input: %w", err)
+	select {
+	case err := <-readErr:
+		if err != nil {
+			return fmt.Errorf("shell: read input: %w", err)
+		}
+	default:
 	}
 	return ctx.Err()
 }

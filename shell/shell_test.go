@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -191,6 +192,25 @@ func TestRunStopsWhenTheContextEnds(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("output after cancellation: %q", out.String())
+	}
+}
+
+func TestRunStopsWhenTheContextEndsWhileInputIsSilent(t *testing.T) {
+	// A pipe whose writer never writes nor closes: a SIGTERM must still end
+	// a script-mode session.
+	r, w := io.Pipe()
+	defer w.Close()
+	var out bytes.Buffer
+	s, err := New(Config{In: r, Out: &out, Err: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
 	}
 }
 
