@@ -98,6 +98,11 @@ func (a *admitter) namespaceLifecycle(ctx context.Context, attr admission.Attrib
 	getter := a.s.stores[schema.GroupResource{Resource: "namespaces"}].(rest.Getter)
 	nsCtx := genericapirequest.WithNamespace(ctx, "")
 	obj, err := getter.Get(nsCtx, attr.GetNamespace(), &metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		// The store names the resource of the request in its errors (it
+		// reads it from ctx); the missing object is the namespace.
+		return apierrors.NewNotFound(corev1.Resource("namespaces"), attr.GetNamespace())
+	}
 	if err != nil {
 		return err
 	}

@@ -49,15 +49,19 @@ func podHooks() hooks {
 // podGracefulDelete decides the grace period of a pod deletion: what the
 // request asks, else the pod's terminationGracePeriodSeconds; immediately
 // for a pod no kubelet runs (unscheduled) or one that already ended.
-func podGracefulDelete(_ context.Context, obj runtime.Object, options *metav1.DeleteOptions) bool {
+func podGracefulDelete(ctx context.Context, obj runtime.Object, options *metav1.DeleteOptions) bool {
 	if options == nil {
 		return false
 	}
 	pod := obj.(*corev1.Pod)
+	requested := options.GracePeriodSeconds
+	if r, ok := ctx.Value(requestedGraceKey{}).(requestedGrace); ok {
+		requested = r.seconds
+	}
 	var period int64
 	switch {
-	case options.GracePeriodSeconds != nil:
-		period = *options.GracePeriodSeconds
+	case requested != nil:
+		period = *requested
 	case pod.Spec.TerminationGracePeriodSeconds != nil:
 		period = *pod.Spec.TerminationGracePeriodSeconds
 	}
@@ -129,4 +133,31 @@ func jobHooks() hooks {
 			}
 		},
 	}
+}
+
+// requestedGraceKey keys the grace period a delete request asked for.
+//
+// The generic store decides graceful deletion inside an optimistic update
+// that first runs on the watch cache's copy of the pod and retries on the
+// stored one when that copy was stale. The decision writes its result into
+// the DeleteOptions, so a retry would read the period decided for the
+// stale copy (0 for a pod the cache did not yet see bound) instead of what
+// the client asked: a pod deleted right after its binding would vanish at
+// once or not depending on the cache's lag. Each decision reads the request
+// from here instead, and is the same on every attempt.
+type requestedGraceKey struct{}
+
+type requestedGrace struct{ seconds *int64 }
+
+// withRequestedGrace remembers the grace period options ask for.
+func withRequestedGrace(ctx context.Context, options *metav1.DeleteOptions) context.Context {
+	if options == nil {
+		return ctx
+	}
+	var seconds *int64
+	if options.GracePeriodSeconds != nil {
+		s := *options.GracePeriodSeconds
+		seconds = &s
+	}
+	return context.WithValue(ctx, requestedGraceKey{}, requestedGrace{seconds})
 }

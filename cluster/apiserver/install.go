@@ -34,6 +34,17 @@ type store struct {
 func (s *store) ShortNames() []string { return s.res.shortNames }
 func (s *store) Categories() []string { return s.res.categories }
 
+// Delete and DeleteCollection keep the grace period the client asked for
+// apart from the options the store rewrites (see requestedGraceKey).
+func (s *store) Delete(ctx context.Context, name string, deleteValidation rest.ValidateObjectFunc, options *metav1.DeleteOptions) (runtime.Object, bool, error) {
+	return s.Store.Delete(withRequestedGrace(ctx, options), name, deleteValidation, options)
+}
+
+func (s *store) DeleteCollection(ctx context.Context, deleteValidation rest.ValidateObjectFunc, options *metav1.DeleteOptions,
+	listOptions *metainternalversion.ListOptions) (runtime.Object, error) {
+	return s.Store.DeleteCollection(withRequestedGrace(ctx, options), deleteValidation, options, listOptions)
+}
+
 var (
 	_ rest.ShortNamesProvider = &store{}
 	_ rest.CategoriesProvider = &store{}

@@ -154,7 +154,7 @@ func (r *evictionREST) Create(ctx context.Context, name string, obj runtime.Obje
 	if deleteOptions == nil {
 		deleteOptions = &metav1.DeleteOptions{}
 	}
-	if _, _, err := r.store.Delete(ctx, name, rest.ValidateAllObjectFunc, deleteOptions); err != nil {
+	if _, _, err := r.store.Delete(withRequestedGrace(ctx, deleteOptions), name, rest.ValidateAllObjectFunc, deleteOptions); err != nil {
 		return nil, err
 	}
 	return &metav1.Status{Status: metav1.StatusSuccess}, nil

@@ -159,14 +159,30 @@ func (a *serviceAllocator) allocate(svc *corev1.Service) field.ErrorList {
 	owner := svc.Namespace + "/" + svc.Name
 	if svc.Spec.Type != corev1.ServiceTypeExternalName {
 		ipPath := field.NewPath("spec", "clusterIPs")
+		single := corev1.IPFamilyPolicySingleStack
+		if svc.Spec.IPFamilyPolicy == nil {
+			svc.Spec.IPFamilyPolicy = &single
+		}
+		if len(svc.Spec.IPFamilies) == 0 {
+			svc.Spec.IPFamilies = []corev1.IPFamily{corev1.IPv4Protocol}
+		}
 		switch ip := svc.Spec.ClusterIP; {
 		case ip == corev1.ClusterIPNone:
 			svc.Spec.ClusterIPs = []string{corev1.ClusterIPNone}
+		case ip != "" && net.ParseIP(ip) == nil:
+			// Not an address: validation, which runs next, says so in
+			// upstream's words.
+			if len(svc.Spec.ClusterIPs) == 0 {
+				svc.Spec.ClusterIPs = []string{ip}
+			}
+			return nil
 		case ip != "":
-			parsed := net.ParseIP(ip)
-			if parsed == nil || !serviceCIDR.Contains(parsed) {
+			if !usableServiceIP(net.ParseIP(ip)) {
+				// The allocator of v1.37 (MultiCIDRServiceAllocator) finds no
+				// range for the address and says so; the network and
+				// broadcast addresses belong to none either.
 				return field.ErrorList{field.Invalid(ipPath, []string{ip},
-					fmt.Sprintf("failed to allocate IP %s: the provided IP (%s) is not in the valid range. The range of valid IPs is %s", ip, ip, serviceCIDR))}
+					fmt.Sprintf("failed to allocate IP %s: the provided network does not match the current range", ip))}
 			}
 			if _, taken := a.ips[ip]; taken {
 				return field.ErrorList{field.Invalid(ipPath, []string{ip}, fmt.Sprintf("failed to allocate IP %s: provided IP is already allocated", ip))}
@@ -180,13 +196,6 @@ func (a *serviceAllocator) allocate(svc *corev1.Service) field.ErrorList {
 			}
 			a.ips[ip] = owner
 			svc.Spec.ClusterIP, svc.Spec.ClusterIPs = ip, []string{ip}
-		}
-		single := corev1.IPFamilyPolicySingleStack
-		if svc.Spec.IPFamilyPolicy == nil {
-			svc.Spec.IPFamilyPolicy = &single
-		}
-		if len(svc.Spec.IPFamilies) == 0 {
-			svc.Spec.IPFamilies = []corev1.IPFamily{corev1.IPv4Protocol}
 		}
 	}
 	return a.allocatePorts(svc)
@@ -241,6 +250,18 @@ func (a *serviceAllocator) pickIP(owner string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// usableServiceIP reports whether ip is in the service range and is
+// neither its network nor its broadcast address.
+func usableServiceIP(ip net.IP) bool {
+	v4 := ip.To4()
+	if v4 == nil || !serviceCIDR.Contains(v4) {
+		return false
+	}
+	ones, bits := serviceCIDR.Mask.Size()
+	offset := binary.BigEndian.Uint32(v4) - binary.BigEndian.Uint32(serviceCIDR.IP.To4())
+	return offset != 0 && offset != 1<<(bits-ones)-1
 }
 
 func hashOf(s string) uint32 {
