@@ -42,6 +42,9 @@ type Config struct {
 	// Scenario lays out the nodes; nil is DefaultScenario(2): a tainted
 	// control-plane node and two workers.
 	Scenario *Scenario
+	// APIOnly boots etcd and the apiserver alone: no scheduler, no nodes.
+	// Tests of a single component use it to run their own.
+	APIOnly bool
 }
 
 // Cluster is a booted cluster.
@@ -132,6 +135,9 @@ func Boot(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err != nil {
 		return c, err
 	}
+	if cfg.APIOnly {
+		nodes = nil
+	}
 	c.api, err = apiserver.New(apiserver.Config{
 		EtcdEndpoints: c.etcd.Endpoints(),
 		CertDir:       filepath.Join(c.Dir, "pki"),
@@ -167,8 +173,10 @@ func Boot(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	}
 	compCtx, stopComponents := context.WithCancel(runCtx)
 	c.stopComponents = stopComponents
-	if err := c.startComponents(compCtx, nodes); err != nil {
-		return c, err
+	if !cfg.APIOnly {
+		if err := c.startComponents(compCtx, nodes); err != nil {
+			return c, err
+		}
 	}
 	if err := c.waitNodesReady(ctx, nodes); err != nil {
 		return c, err

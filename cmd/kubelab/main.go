@@ -28,6 +28,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data-dir", "", "keep the session (etcd data, certificates, kubeconfig) in `DIR`; default: a temporary dir removed on exit")
 	etcdEndpoints := fs.String("etcd-endpoints", "", "use the external etcd at these comma-separated `URLs` instead of the embedded one")
+	workers := fs.Int("nodes", 2, "run `N` worker nodes beside the control-plane node")
+	scenarioFile := fs.String("scenario", "", "lay out the nodes as the scenario YAML `FILE` says (overrides --nodes)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: kubelab [flags]\n\nBoots a Kubernetes cluster in this process and opens a REPL on it.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -43,10 +45,28 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	cfg := cluster.Config{DataDir: *dataDir}
+	if *workers < 0 {
+		fmt.Fprintf(stderr, "kubelab: --nodes %d: the number of worker nodes cannot be negative\n", *workers)
+		return 2
+	}
+	scenario := cluster.DefaultScenario(*workers)
+	if *scenarioFile != "" {
+		data, err := os.ReadFile(*scenarioFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "kubelab: %v\n", err)
+			return 2
+		}
+		if scenario, err = cluster.ParseScenario(data); err != nil {
+			fmt.Fprintf(stderr, "kubelab: %s: %v\n", *scenarioFile, err)
+			return 2
+		}
+	}
+	cfg.Scenario = &scenario
+
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 
-	cfg := cluster.Config{DataDir: *dataDir}
 	if *etcdEndpoints != "" {
 		cfg.EtcdEndpoints = strings.Split(*etcdEndpoints, ",")
 	}
