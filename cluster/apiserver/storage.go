@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -85,7 +86,9 @@ func (g *restOptionsGetter) decorator() generic.StorageDecorator {
 		if err != nil {
 			return nil, destroy, err
 		}
-		return &stagedStorage{Interface: s, bus: g.bus}, destroy, nil
+		staged := &stagedStorage{Interface: s, bus: g.bus}
+		// The etcd client closes only once the calls under way are done.
+		return staged, func() { staged.inflight.Lock(); destroy() }, nil
 	}
 }
 
@@ -93,7 +96,8 @@ func (g *restOptionsGetter) decorator() generic.StorageDecorator {
 // revision the write produced, after each write etcd accepted.
 type stagedStorage struct {
 	storage.Interface
-	bus *stage.Bus
+	bus      *stage.Bus
+	inflight sync.RWMutex // read-held by each call; destroy takes it whole
 }
 
 // Reads and writes run to completion even when the client that asked goes
@@ -102,14 +106,20 @@ type stagedStorage struct {
 // each time a component stops mid-request.
 
 func (s *stagedStorage) Get(ctx context.Context, key string, opts storage.GetOptions, objPtr runtime.Object) error {
+	s.inflight.RLock()
+	defer s.inflight.RUnlock()
 	return s.Interface.Get(context.WithoutCancel(ctx), key, opts, objPtr)
 }
 
 func (s *stagedStorage) GetList(ctx context.Context, key string, opts storage.ListOptions, listObj runtime.Object) error {
+	s.inflight.RLock()
+	defer s.inflight.RUnlock()
 	return s.Interface.GetList(context.WithoutCancel(ctx), key, opts, listObj)
 }
 
 func (s *stagedStorage) Create(ctx context.Context, key string, obj, out runtime.Object, ttl uint64) error {
+	s.inflight.RLock()
+	defer s.inflight.RUnlock()
 	ctx = context.WithoutCancel(ctx)
 	if err := s.Interface.Create(ctx, key, obj, out, ttl); err != nil {
 		return err
@@ -120,6 +130,8 @@ func (s *stagedStorage) Create(ctx context.Context, key string, obj, out runtime
 
 func (s *stagedStorage) Delete(ctx context.Context, key string, out runtime.Object, preconditions *storage.Preconditions,
 	validateDeletion storage.ValidateObjectFunc, cachedExistingObject runtime.Object, opts storage.DeleteOptions) error {
+	s.inflight.RLock()
+	defer s.inflight.RUnlock()
 	ctx = context.WithoutCancel(ctx)
 	if err := s.Interface.Delete(ctx, key, out, preconditions, validateDeletion, cachedExistingObject, opts); err != nil {
 		return err
@@ -130,6 +142,8 @@ func (s *stagedStorage) Delete(ctx context.Context, key string, out runtime.Obje
 
 func (s *stagedStorage) GuaranteedUpdate(ctx context.Context, key string, destination runtime.Object, ignoreNotFound bool,
 	preconditions *storage.Preconditions, tryUpdate storage.UpdateFunc, cachedExistingObject runtime.Object) error {
+	s.inflight.RLock()
+	defer s.inflight.RUnlock()
 	ctx = context.WithoutCancel(ctx)
 	// An update that changes nothing is not written; remember the revision
 	// the last attempt started from to tell the two apart.
