@@ -77,6 +77,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer c.Close()
 	fmt.Fprintf(stderr, "kubelab: cluster ready in %d ms\n", c.BootTime.Milliseconds())
+	var nodes []string
+	for _, n := range c.Nodes {
+		nodes = append(nodes, fmt.Sprintf("%s (%s)", n.Node.Name, n.Runtime.Name()))
+	}
+	if len(nodes) > 0 {
+		fmt.Fprintf(stderr, "kubelab: nodes %s\n", strings.Join(nodes, ", "))
+	}
 	fmt.Fprintf(stderr, "kubelab: kubeconfig %s (kubectl --kubeconfig %s get pods)\n", c.Kubeconfig, c.Kubeconfig)
 
 	sh, err := shell.New(shell.Config{
