@@ -12,6 +12,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -28,6 +29,16 @@ const syncErrorResync = time.Second
 // minimumGracePeriod is the least time a container gets to stop
 // (kuberuntime minimumGracePeriodInSeconds).
 const minimumGracePeriod = 2 * time.Second
+
+// resyncInterval is how often the real kubelet syncs a pod that nothing
+// changed (KubeletConfiguration syncFrequency, 1m).
+const resyncInterval = time.Minute
+
+// backOffReport is the BackOff event last emitted for a container.
+type backOffReport struct {
+	dead string // the ID of the dead container instance
+	at   time.Time
+}
 
 // waitingState is why a container is not running yet, beyond the default
 // ContainerCreating/PodInitializing.
@@ -50,25 +61,29 @@ type podWorker struct {
 	wake           chan struct{}
 
 	// Owned by the run goroutine.
-	rt         container.Runtime
-	admitted   bool
-	sandboxID  string
-	podIP      string
-	volumes    map[string]string
-	waiting    map[string]waitingState
-	probes     map[string]*probeState
-	prevPull   map[string]string
-	lastStatus *corev1.PodStatus
-	startTime  *metav1.Time
-	terminal   bool
-	next       time.Time
-	stopTimer  func()
+	rt        container.Runtime
+	admitted  bool
+	sandboxID string
+	podIP     string
+	volumes   map[string]string
+	waiting   map[string]waitingState
+	probes    map[string]*probeState
+	prevPull  map[string]string
+	// backOffSaid is, per container, the dead instance whose back-off
+	// the last BackOff event reported, and when.
+	backOffSaid map[string]backOffReport
+	lastStatus  *corev1.PodStatus
+	startTime   *metav1.Time
+	terminal    bool
+	next        time.Time
+	stopTimer   func()
 }
 
 func newPodWorker(k *Kubelet, pod *corev1.Pod) *podWorker {
 	return &podWorker{
 		k: k, uid: pod.UID, pod: pod, wake: make(chan struct{}, 1),
 		waiting: map[string]waitingState{}, probes: map[string]*probeState{}, prevPull: map[string]string{},
+		backOffSaid: map[string]backOffReport{},
 	}
 }
 
@@ -81,9 +96,27 @@ func (w *podWorker) poke() {
 
 func (w *podWorker) update(pod *corev1.Pod) {
 	w.mu.Lock()
+	old := w.pod
 	w.pod = pod
 	w.mu.Unlock()
-	w.poke()
+	if old == pod || needsSync(old, pod) {
+		w.poke()
+	}
+}
+
+// needsSync reports whether a pod update is one the kubelet acts on. As
+// the kubelet's pod config (pkg/kubelet/config checkAndUpdatePod), a change
+// of status alone, most often the kubelet's own status write, is only
+// recorded: syncing on it would repeat the sync that wrote it, and emit its
+// events (BackOff, ...) again a number of times that depends on goroutine
+// timing.
+func needsSync(old, pod *corev1.Pod) bool {
+	return old.UID != pod.UID ||
+		!equality.Semantic.DeepEqual(old.Spec, pod.Spec) ||
+		!equality.Semantic.DeepEqual(old.Labels, pod.Labels) ||
+		!equality.Semantic.DeepEqual(old.Annotations, pod.Annotations) ||
+		!equality.Semantic.DeepEqual(old.DeletionTimestamp, pod.DeletionTimestamp) ||
+		!equality.Semantic.DeepEqual(old.DeletionGracePeriodSeconds, pod.DeletionGracePeriodSeconds)
 }
 
 func (w *podWorker) remove() {
@@ -391,10 +424,22 @@ func (w *podWorker) restart(ctx context.Context, pod *corev1.Pod, c *corev1.Cont
 	key := pod.Name + "_" + pod.Namespace + "_" + string(pod.UID) + "_" + c.Name
 	if w.k.crashBackOff.inBackOffSince(key, dead.FinishedAt) {
 		period := w.k.crashBackOff.get(key)
-		w.k.recorder.Eventf(podRef(pod, fieldPath(pod, c.Name)), corev1.EventTypeWarning, "BackOff",
-			"Back-off restarting failed container %s in pod %s", c.Name, podDesc(pod))
+		// The real kubelet reports the back-off on the sync that finds the
+		// container dead, then syncs again when it ends, or after its
+		// resync interval when that is sooner; other syncs in between
+		// (container events, a spec change) report nothing new here, so
+		// the event's count does not depend on how they fell.
+		now := w.k.clock.Now()
+		said, ok := w.backOffSaid[c.Name]
+		if !ok || said.dead != dead.ID || !now.Before(said.at.Add(resyncInterval)) {
+			w.k.recorder.Eventf(podRef(pod, fieldPath(pod, c.Name)), corev1.EventTypeWarning, "BackOff",
+				"Back-off restarting failed container %s in pod %s", c.Name, podDesc(pod))
+			said = backOffReport{dead: dead.ID, at: now}
+			w.backOffSaid[c.Name] = said
+		}
 		w.waiting[c.Name] = waitingState{"CrashLoopBackOff", fmt.Sprintf("back-off %s restarting failed container=%s pod=%s", period, c.Name, podDesc(pod))}
 		w.wakeAt(dead.FinishedAt.Add(period))
+		w.wakeAt(said.at.Add(resyncInterval))
 		return
 	}
 	w.k.crashBackOff.next(key, dead.FinishedAt)
