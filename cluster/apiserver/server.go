@@ -48,6 +48,10 @@ type User struct {
 type Config struct {
 	// EtcdEndpoints are the client URLs of the etcd that stores the objects.
 	EtcdEndpoints []string
+	// Address is the host:port to serve on; empty picks a free port on
+	// 127.0.0.1. A restarted server given its old address keeps the
+	// clients that were talking to it, as a restarted kube-apiserver does.
+	Address string
 	// CertDir keeps the CA and serving certificate between runs; empty
 	// keeps them in memory.
 	CertDir string
@@ -115,7 +119,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apiserver: %w", err)
 	}
-	s.listener, err = net.Listen("tcp", "127.0.0.1:0")
+	addr := cfg.Address
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	s.listener, err = net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("apiserver: listen: %w", err)
 	}

@@ -2,6 +2,7 @@ package apiserver
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -54,12 +55,22 @@ func (s strategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 }
 
 func (s strategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
-	s.announceValidate(ctx, obj)
+	if errs := s.announceValidate(ctx, obj); errs != nil {
+		return errs
+	}
 	return validation.Validate(obj)
 }
 
-func (s strategy) announceValidate(ctx context.Context, obj runtime.Object) {
-	_ = s.bus.Enter(ctx, stage.Stage{Component: "apiserver", Name: "apiserver.validate", Object: objectRef(s.res, obj)})
+// announceValidate enters apiserver.validate. A request whose client gave
+// up while the stage was held must not be written after all: the store
+// would go on with it, since the handler lets a write it has started
+// finish. Failing validation is the last point where it can be stopped.
+func (s strategy) announceValidate(ctx context.Context, obj runtime.Object) field.ErrorList {
+	err := s.bus.Enter(ctx, stage.Stage{Component: "apiserver", Name: "apiserver.validate", Object: objectRef(s.res, obj)})
+	if err != nil {
+		return field.ErrorList{field.InternalError(nil, fmt.Errorf("request cancelled while held at apiserver.validate: %w", err))}
+	}
+	return nil
 }
 
 func (s strategy) WarningsOnCreate(context.Context, runtime.Object) []string { return nil }
@@ -85,7 +96,9 @@ func (s strategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object)
 }
 
 func (s strategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
-	s.announceValidate(ctx, obj)
+	if errs := s.announceValidate(ctx, obj); errs != nil {
+		return errs
+	}
 	return validation.ValidateUpdate(obj, old)
 }
 
@@ -123,7 +136,9 @@ func (s statusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.O
 }
 
 func (s statusStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
-	s.announceValidate(ctx, obj)
+	if errs := s.announceValidate(ctx, obj); errs != nil {
+		return errs
+	}
 	return validation.ValidateStatusUpdate(obj, old)
 }
 
