@@ -520,6 +520,11 @@ func sortDescribedData(lines []string) []string {
 	for end < len(lines) && lines[end] != "BinaryData" && !strings.HasPrefix(lines[end], "Events:") {
 		end++
 	}
+	// kubectl ends each entry with its own blank line, and the section
+	// with one more, which stays where it is.
+	if end > start && lines[end-1] == "" {
+		end--
+	}
 	var entries [][]string
 	for i := start; i < end; i++ {
 		if (i+1 < end && lines[i+1] == "----") || secretDataRE.MatchString(lines[i]) || len(entries) == 0 {

@@ -59,13 +59,18 @@ func TestNormalise(t *testing.T) {
 		},
 		{
 			name: "described data in key order",
-			in:   "Data\n====\nlog_level:\n----\ninfo\n\n\nindex.html:\n----\n<h1>x</h1>\n\n\nBinaryData\n====\n",
+			in:   "Data\n====\nlog_level:\n----\ninfo\n\nindex.html:\n----\n<h1>x</h1>\n\n\n\nBinaryData\n====\n",
 			want: "Data\n====\nindex.html:\n----\n<h1>x</h1>\n\n\nlog_level:\n----\ninfo\n\n\nBinaryData\n====\n",
 		},
 		{
+			name: "a value's trailing newline stays with its key",
+			in:   "Data\n====\nb:\n----\nno newline\n\na:\n----\nnewline\n\n\n\nBinaryData",
+			want: "Data\n====\na:\n----\nnewline\n\n\nb:\n----\nno newline\n\n\nBinaryData",
+		},
+		{
 			name: "described secret data in key order",
-			in:   "Data\n====\nusername:  5 bytes\npassword:  6 bytes",
-			want: "Data\n====\npassword:  6 bytes\nusername:  5 bytes",
+			in:   "Data\n====\nusername:  5 bytes\npassword:  6 bytes\n",
+			want: "Data\n====\npassword:  6 bytes\nusername:  5 bytes\n",
 		},
 	}
 	for _, tt := range tests {
