@@ -17,7 +17,7 @@ import (
 // match the node's labels, and tolerate its NoExecute taints. It returns
 // the rejection's reason and message, or "" to admit.
 func (k *Kubelet) admit(ctx context.Context, pod *corev1.Pod) (reason, message string) {
-	node := k.nodeObject()
+	node := k.currentNode()
 	if match, _ := nodeaffinity.GetRequiredNodeAffinity(pod).Match(node); !match {
 		// nodeaffinity.GetRequiredNodeAffinity covers nodeSelector too.
 		return "NodeAffinity", "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"
@@ -64,6 +64,18 @@ func (k *Kubelet) admit(ctx context.Context, pod *corev1.Pod) (reason, message s
 		return "TaintToleration", "Predicate TaintToleration failed: node(s) had taints that the pod didn't tolerate"
 	}
 	return "", ""
+}
+
+// currentNode is the Node as the API has it (kubelet GetNode, from its node
+// lister): admission matches the labels and taints users added with kubectl
+// label and kubectl taint, not only those the kubelet registered with.
+func (k *Kubelet) currentNode() *corev1.Node {
+	if k.nodeLister != nil {
+		if n, err := k.nodeLister.Get(k.name); err == nil {
+			return n
+		}
+	}
+	return k.nodeObject()
 }
 
 // value is a quantity as the admission message prints it: millicores for

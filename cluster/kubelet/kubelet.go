@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	listerscorev1 "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	utilclock "k8s.io/utils/clock"
@@ -82,16 +83,20 @@ type NodeConfig struct {
 
 // Kubelet is one node's agent.
 type Kubelet struct {
-	cfg          Config
-	client       kubernetes.Interface
-	clock        clock.Clock
-	bus          *stage.Bus
-	name         string
-	recorder     record.EventRecorder
-	events       record.EventBroadcaster
-	ipam         *ipam
-	listener     net.Listener
-	podLister    podGetter
+	cfg       Config
+	client    kubernetes.Interface
+	clock     clock.Clock
+	bus       *stage.Bus
+	name      string
+	recorder  record.EventRecorder
+	events    record.EventBroadcaster
+	ipam      *ipam
+	listener  net.Listener
+	podLister podGetter
+	// nodeLister holds this kubelet's Node as the API has it, with the
+	// labels and taints others gave it since registration.
+	nodeLister   listerscorev1.NodeLister
+	nodeInformer cache.SharedIndexInformer
 	rootDir      string
 	tempRoot     bool
 	imageBackOff *backOff
@@ -231,6 +236,19 @@ func (k *Kubelet) Run(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+
+	// The node informer syncs before any pod is admitted against it.
+	nodeFactory := informers.NewSharedInformerFactoryWithOptions(k.client, 0, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", k.name).String()
+	}))
+	nodeInformer := nodeFactory.Core().V1().Nodes()
+	k.nodeLister = nodeInformer.Lister()
+	k.nodeInformer = nodeInformer.Informer()
+	nodeFactory.Start(ctx.Done())
+	defer nodeFactory.Shutdown()
+	if !cache.WaitForCacheSync(ctx.Done(), nodeInformer.Informer().HasSynced) {
+		return ctx.Err()
+	}
 
 	factory := informers.NewSharedInformerFactoryWithOptions(k.client, 0, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
 		o.FieldSelector = fields.OneTermEqualSelector("spec.nodeName", k.name).String()

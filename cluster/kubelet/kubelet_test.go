@@ -599,3 +599,28 @@ func TestLogsAndExecThroughTheAPIServer(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+func TestAdmissionMatchesLabelsAddedToTheNodeSinceRegistration(t *testing.T) {
+	e := newEnv(t)
+	// kubectl label node node-1 disktype=ssd
+	if _, err := e.client.CoreV1().Nodes().Patch(e.ctx, "node-1", "application/merge-patch+json",
+		[]byte(`{"metadata":{"labels":{"disktype":"ssd"}}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The kubelet's view of its Node must have the label before the pod
+	// arrives, as it would after the scheduler saw it.
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	defer cancel()
+	if err := kubelet.WaitNodeLabel(ctx, e.k, "disktype"); err != nil {
+		t.Fatalf("the kubelet never saw the node's new label: %v", err)
+	}
+	pod := podSpec("ssd", corev1.RestartPolicyAlways, "nginx:1.27")
+	pod.Spec.NodeSelector = map[string]string{"disktype": "ssd"}
+	e.run(pod)
+	p := e.waitPod("default", "ssd", "Running or rejected", func(p *corev1.Pod) bool {
+		return p != nil && (p.Status.Phase == corev1.PodRunning || p.Status.Phase == corev1.PodFailed)
+	})
+	if p.Status.Phase != corev1.PodRunning {
+		t.Errorf("pod %s: %s", describe(p), p.Status.Message)
+	}
+}

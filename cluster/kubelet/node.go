@@ -159,18 +159,24 @@ func (k *Kubelet) registerNode(ctx context.Context) error {
 	if err := k.enter(ctx, "kubelet.status", "node/"+k.name, "register node"); err != nil {
 		return err
 	}
+	// The Node is created with its status, as initialNode fills it, so
+	// the scheduler never sees it without allocatable.
 	node := k.nodeObject()
+	k.setNodeStatus(ctx, node)
 	created, err := k.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
 	if errors.IsAlreadyExists(err) {
 		created, err = k.client.CoreV1().Nodes().Get(ctx, k.name, metav1.GetOptions{})
+		if err == nil {
+			created = created.DeepCopy()
+			created.Status.Conditions = nil
+		}
 	}
-	if err == nil {
-		// Status is a subresource: written on its own, as the node
-		// status setters' first run does.
-		created = created.DeepCopy()
-		created.Status.Conditions = nil
-		k.setNodeStatus(ctx, created)
-		_, err = k.client.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{})
+	if err == nil && !sameNodeStatus(created, node) {
+		// A Node taken over, or an apiserver that dropped the status
+		// on create: status is a subresource, written on its own.
+		updated := created.DeepCopy()
+		k.setNodeStatus(ctx, updated)
+		_, err = k.client.CoreV1().Nodes().UpdateStatus(ctx, updated, metav1.UpdateOptions{})
 	}
 	if err != nil {
 		return fmt.Errorf("kubelet %s: register node: %w", k.name, err)
