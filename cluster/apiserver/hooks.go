@@ -2,9 +2,12 @@ package apiserver
 
 import (
 	"context"
+	"strconv"
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -160,4 +163,74 @@ func withRequestedGrace(ctx context.Context, options *metav1.DeleteOptions) cont
 		seconds = &s
 	}
 	return context.WithValue(ctx, requestedGraceKey{}, requestedGrace{seconds})
+}
+
+// secretHooks fold stringData into data, as upstream's conversion of a
+// written Secret does: stringData is write-only and never stored.
+func secretHooks() hooks {
+	fold := func(_ context.Context, obj runtime.Object) {
+		secret := obj.(*corev1.Secret)
+		if len(secret.StringData) == 0 {
+			secret.StringData = nil
+			return
+		}
+		if secret.Data == nil {
+			secret.Data = map[string][]byte{}
+		}
+		for k, v := range secret.StringData {
+			secret.Data[k] = []byte(v)
+		}
+		secret.StringData = nil
+	}
+	return hooks{
+		prepareForCreate: fold,
+		prepareForUpdate: func(ctx context.Context, obj, _ runtime.Object) { fold(ctx, obj) },
+	}
+}
+
+// deploymentHooks: a Deployment's generation also moves when its
+// annotations change, because the controller copies them to its
+// ReplicaSets (pkg/registry/apps/deployment/strategy.go).
+func deploymentHooks() hooks {
+	return hooks{
+		prepareForUpdate: func(_ context.Context, obj, old runtime.Object) {
+			d, oldD := obj.(*appsv1.Deployment), old.(*appsv1.Deployment)
+			if d.Generation == oldD.Generation && !apiequality.Semantic.DeepEqual(d.Annotations, oldD.Annotations) {
+				d.Generation = oldD.Generation + 1
+			}
+		},
+	}
+}
+
+// daemonSetTemplateGeneration is how apps/v1 shows a DaemonSet's template
+// generation, which counts template changes.
+const daemonSetTemplateGeneration = "deprecated.daemonset.template.generation"
+
+func daemonSetHooks() hooks {
+	return hooks{
+		prepareForCreate: func(_ context.Context, obj runtime.Object) {
+			ds := obj.(*appsv1.DaemonSet)
+			if ds.Annotations == nil {
+				ds.Annotations = map[string]string{}
+			}
+			if g, err := strconv.ParseInt(ds.Annotations[daemonSetTemplateGeneration], 10, 64); err != nil || g < 1 {
+				ds.Annotations[daemonSetTemplateGeneration] = "1"
+			}
+		},
+		prepareForUpdate: func(_ context.Context, obj, old runtime.Object) {
+			ds, oldDS := obj.(*appsv1.DaemonSet), old.(*appsv1.DaemonSet)
+			g, _ := strconv.ParseInt(oldDS.Annotations[daemonSetTemplateGeneration], 10, 64)
+			if !apiequality.Semantic.DeepEqual(ds.Spec.Template, oldDS.Spec.Template) {
+				g++
+			}
+			if g < 1 {
+				g = 1
+			}
+			if ds.Annotations == nil {
+				ds.Annotations = map[string]string{}
+			}
+			// Updates may not set it: only template changes move it.
+			ds.Annotations[daemonSetTemplateGeneration] = strconv.FormatInt(g, 10)
+		},
+	}
 }

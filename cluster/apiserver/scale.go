@@ -8,13 +8,16 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 )
 
 // scaleREST serves /scale of deployments, replicasets, statefulsets and
@@ -43,7 +46,28 @@ func (r *scaleREST) Get(ctx context.Context, name string, options *metav1.GetOpt
 	if err != nil {
 		return nil, err
 	}
-	return scaleOf(obj)
+	return scaleWithManagedFields(obj, r.res)
+}
+
+// replicasPath says where a Scale's spec.replicas lives in its parent, so
+// server-side apply's field ownership moves between the two: a `kubectl
+// scale` is recorded on the parent as an update of subresource "scale"
+// owning spec.replicas, as upstream does.
+func replicasPath(res *resource) managedfields.ResourcePathMappings {
+	return managedfields.ResourcePathMappings{res.gv.String(): fieldpath.MakePathOrDie("spec", "replicas")}
+}
+
+func scaleWithManagedFields(obj runtime.Object, res *resource) (*autoscalingv1.Scale, error) {
+	scale, err := scaleOf(obj)
+	if err != nil {
+		return nil, err
+	}
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return nil, err
+	}
+	scale.ManagedFields, err = managedfields.NewScaleHandler(m.GetManagedFields(), res.gv, replicasPath(res)).ToSubresource()
+	return scale, err
 }
 
 func (r *scaleREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo, _ rest.ValidateObjectFunc,
@@ -53,7 +77,7 @@ func (r *scaleREST) Update(ctx context.Context, name string, objInfo rest.Update
 	if err != nil {
 		return nil, false, err
 	}
-	s, err := scaleOf(obj)
+	s, err := scaleWithManagedFields(obj, r.res)
 	return s, false, err
 }
 
@@ -66,7 +90,7 @@ type scaleUpdate struct {
 func (u *scaleUpdate) Preconditions() *metav1.Preconditions { return u.objInfo.Preconditions() }
 
 func (u *scaleUpdate) UpdatedObject(ctx context.Context, oldObj runtime.Object) (runtime.Object, error) {
-	old, err := scaleOf(oldObj)
+	old, err := scaleWithManagedFields(oldObj, u.res)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +110,15 @@ func (u *scaleUpdate) UpdatedObject(ctx context.Context, oldObj runtime.Object) 
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("the name of the scale (%s) does not match the name of the object (%s)", scale.Name, old.Name))
 	}
 	out := oldObj.DeepCopyObject()
+	outMeta, err := meta.Accessor(out)
+	if err != nil {
+		return nil, err
+	}
+	parentFields, err := managedfields.NewScaleHandler(outMeta.GetManagedFields(), u.res.gv, replicasPath(u.res)).ToParent(scale.ManagedFields)
+	if err != nil {
+		return nil, err
+	}
+	outMeta.SetManagedFields(parentFields)
 	replicas := scale.Spec.Replicas
 	switch o := out.(type) {
 	case *appsv1.Deployment:

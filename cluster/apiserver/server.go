@@ -204,6 +204,15 @@ func (s *Server) withStages(h http.Handler) http.Handler {
 			s.serveVersion(w)
 			return
 		}
+		if r.Method == http.MethodGet && r.URL.Path == "/apis/apiextensions.k8s.io/v1/customresourcedefinitions" {
+			// kubelab serves no custom resources. kubectl asks for the CRD
+			// list when it meets a kind it does not know; an empty one lets
+			// it say what it says on a cluster without that CRD ("no
+			// matches for kind ... ensure CRDs are installed first").
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"kind":"CustomResourceDefinitionList","apiVersion":"apiextensions.k8s.io/v1","metadata":{},"items":[]}`))
+			return
+		}
 		ctx := r.Context()
 		if info, ok := genericapirequest.RequestInfoFrom(ctx); ok && info.IsResourceRequest && s.cfg.Bus != nil {
 			obj := info.Resource

@@ -192,23 +192,6 @@ var knownDifferences = map[string]string{
 		"certificates, flowcontrol, networking, rbac, resource, scheduling, storage and storagemigration",
 	"api-resources": "kubelab serves a subset of the v1.37 resources (see api-versions); core/v1 also lacks bindings, componentstatuses, " +
 		"limitranges, persistentvolumes and resourcequotas",
-
-	// To fix in cluster/apiserver.
-	"apply-unknown-kind": "kubelab does not serve apiextensions.k8s.io, so kubectl's schema check, which lists CustomResourceDefinitions " +
-		"for a kind it does not know, fails with 'failed to list CRDs' instead of reporting 'no matches for kind'",
-	"get-daemonset-yaml": "the DaemonSet strategy does not set spec.templateGeneration (the deprecated.daemonset.template.generation " +
-		"annotation in apps/v1): 1 on create, +1 when the template changes",
-	"describe-daemonset": "no deprecated.daemonset.template.generation annotation (see get-daemonset-yaml)",
-	"get-secret":         "a Secret's stringData is stored as sent; upstream's conversion merges it into data and drops it, so DATA is 0, not 2",
-	"get-secret-json":    "stringData returned instead of data (see get-secret)",
-	"describe-secret":    "no data keys listed (see get-secret)",
-	"get-after-patches": "the Deployment strategy bumps metadata.generation only on spec changes; upstream also bumps it when " +
-		"annotations change (kubectl annotate), because they are copied to the ReplicaSets",
-	"get-deployment-scale": "generation one behind (see get-after-patches)",
-	"get-deployment-managed-fields": "generation one behind (see get-after-patches), and the scale subresource records no managedFields " +
-		"entry for its manager (kubectl, subresource scale), so .spec.replicas stays owned by kubectl-client-side-apply",
-	"apply-server-side-conflict": ".spec.replicas conflicts with kubectl-client-side-apply instead of kubectl with subresource scale " +
-		"(see get-deployment-managed-fields)",
 }
 
 // TestKubectlAcceptance boots kubelab and runs the acceptance script with
