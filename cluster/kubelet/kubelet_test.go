@@ -624,3 +624,38 @@ func TestAdmissionMatchesLabelsAddedToTheNodeSinceRegistration(t *testing.T) {
 		t.Errorf("pod %s: %s", describe(p), p.Status.Message)
 	}
 }
+
+func TestContainersShowPodInitializingOnceInitContainersCompleted(t *testing.T) {
+	e := newEnv(t)
+	pod := podSpec("web", corev1.RestartPolicyAlways, "nginx:1.27")
+	pod.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "busybox:1.36", Command: []string{"sh", "-c", "exit 0"}, ImagePullPolicy: corev1.PullIfNotPresent}}
+	ctx, cancel := context.WithTimeout(e.ctx, 20*time.Second)
+	defer cancel()
+	w, err := e.client.CoreV1().Pods("default").Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	e.run(pod)
+	// The sync that starts the containers writes first what it found:
+	// the init container done, the containers not yet created.
+	var seen []string
+	for ev := range w.ResultChan() {
+		p, ok := ev.Object.(*corev1.Pod)
+		if !ok || len(p.Status.ContainerStatuses) == 0 {
+			continue
+		}
+		state := describe(p)
+		if len(seen) == 0 || seen[len(seen)-1] != state {
+			seen = append(seen, state)
+		}
+		init, main := p.Status.InitContainerStatuses[0], p.Status.ContainerStatuses[0]
+		if init.State.Terminated != nil && main.State.Waiting != nil && main.State.Waiting.Reason == "PodInitializing" {
+			return
+		}
+		if main.State.Running != nil {
+			break
+		}
+	}
+	t.Errorf("no status with the init container done and the container PodInitializing; saw:\n%s", strings.Join(seen, "\n"))
+}

@@ -373,6 +373,12 @@ func (w *podWorker) syncContainers(ctx context.Context, pod *corev1.Pod, conts m
 			return
 		}
 	}
+	if len(pod.Spec.InitContainers) > 0 && !anyStarted(pod.Spec.Containers, conts) {
+		// The real kubelet writes the status it computed before a sync
+		// acts: the sync that starts the containers after the last init
+		// container shows the pod PodInitializing first.
+		w.writeStatus(ctx, pod, w.generateStatus(pod, conts))
+	}
 	for i := range pod.Spec.Containers {
 		c := &pod.Spec.Containers[i]
 		is := conts[c.Name]
@@ -396,6 +402,16 @@ func (w *podWorker) syncContainers(ctx context.Context, pod *corev1.Pod, conts m
 			w.restart(ctx, pod, c, false, cur)
 		}
 	}
+}
+
+// anyStarted reports whether any of the containers has run.
+func anyStarted(cs []corev1.Container, conts map[string]instances) bool {
+	for _, c := range cs {
+		if len(conts[c.Name]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func shouldRestart(policy corev1.RestartPolicy, exitCode int32) bool {

@@ -41,22 +41,12 @@ func (w *podWorker) generateStatusTerminal(pod *corev1.Pod, conts map[string]ins
 		s.PodIP = w.podIP
 		s.PodIPs = []corev1.PodIP{{IP: w.podIP}}
 	}
-	initDone := true
 	hasInit := len(pod.Spec.InitContainers) > 0
-	if conts != nil {
-		for i := range pod.Spec.InitContainers {
-			c := &pod.Spec.InitContainers[i]
-			is := conts[c.Name]
-			if len(is) == 0 || is[0].State != container.StateExited || is[0].ExitCode != 0 {
-				initDone = false
-			}
-		}
-	} else {
-		initDone = !hasInit
-	}
 	s.InitContainerStatuses = w.containerStatuses(pod, pod.Spec.InitContainers, conts, true, old.InitContainerStatuses, "PodInitializing")
+	// As convertToAPIContainerStatuses: a pod with init containers shows
+	// its containers PodInitializing until they run, init done or not.
 	defaultReason := "ContainerCreating"
-	if hasInit && !initDone {
+	if hasInit {
 		defaultReason = "PodInitializing"
 	}
 	s.ContainerStatuses = w.containerStatuses(pod, pod.Spec.Containers, conts, false, old.ContainerStatuses, defaultReason)
