@@ -570,9 +570,12 @@ func (r *Runtime) StopContainer(ctx context.Context, containerID string, timeout
 		return nil
 	}
 	if timeout > 0 {
-		r.signal(c, c.stopSignal)
+		// The grace period runs from the stop request: the kill is on
+		// the clock before the signal's handler runs, so whoever sees
+		// what the handler printed knows the deadline is set.
 		t := r.afterFunc(timeout, func() { r.kill(c, 137, "Error") })
 		defer t.Stop()
+		r.signal(c, c.stopSignal)
 	} else {
 		r.kill(c, 137, "Error")
 	}

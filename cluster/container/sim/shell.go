@@ -522,6 +522,10 @@ func (s *shell) redirect(rs []redir) (*proc, bool) {
 				w = p.stdout
 			case "/dev/stderr":
 				w = p.stderr
+			case "/proc/1/fd/1", "/proc/1/fd/2":
+				// PID 1's own streams are the container's log: the
+				// idiom that puts a hook's or an exec's output there.
+				w = s.p.t.c.log.stream(map[string]string{"/proc/1/fd/1": "stdout", "/proc/1/fd/2": "stderr"}[name])
 			default:
 				if err := s.p.t.c.files.write(name, nil, rd.op == ">>"); err != nil {
 					s.errorf("can't create %s: %s", target, createErr(err))

@@ -657,3 +657,18 @@ func TestSameStepsGiveTheSameBytes(t *testing.T) {
 		t.Fatalf("scenario did not end as expected:\n%s", first)
 	}
 }
+
+func TestWritesToPID1StreamsGoToTheContainerLog(t *testing.T) {
+	g := newRig(t)
+	id := g.start(container.ContainerConfig{Image: "busybox", Command: sh("echo started; sleep 3600")})
+	// A preStop hook's idiom: exec output is not logged, PID 1's is.
+	for _, cmd := range [][]string{sh("echo from exec > /proc/1/fd/1"), sh("echo to stderr > /proc/1/fd/2"), sh("echo not logged")} {
+		if code, err := g.r.Exec(context.Background(), id, cmd, container.Streams{}); err != nil || code != 0 {
+			t.Fatalf("exec %q: %d %v", cmd, code, err)
+		}
+	}
+	want := "+0s stdout F started\n+0s stdout F from exec\n+0s stderr F to stderr"
+	if got := g.logs(id); got != want {
+		t.Errorf("logs:\n%s\nwant:\n%s", got, want)
+	}
+}
