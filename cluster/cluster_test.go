@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -115,4 +116,27 @@ func BenchmarkBoot(b *testing.B) {
 		c.Close()
 		b.StartTimer()
 	}
+}
+
+// A quiet resource's watchers still get bookmarks, as on a real cluster:
+// etcd's progress notifications carry the revision the bookmark reports.
+func TestWatchOfAQuietResourceGetsBookmarks(t *testing.T) {
+	ctx := context.Background()
+	c, err := Boot(ctx, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	timeout := int64(9)
+	w, err := c.Client().CoreV1().ConfigMaps("default").Watch(ctx, metav1.ListOptions{AllowWatchBookmarks: true, TimeoutSeconds: &timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	for ev := range w.ResultChan() {
+		if ev.Type == watch.Bookmark {
+			return
+		}
+	}
+	t.Fatal("the watch ended without a bookmark")
 }

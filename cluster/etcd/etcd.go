@@ -73,6 +73,11 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	ec.ListenPeerUrls = []url.URL{loop}
 	ec.AdvertisePeerUrls = []url.URL{loop}
 	ec.InitialCluster = ec.Name + "=" + loop.String()
+	// Progress notifications tell the apiserver's watch caches how far
+	// etcd has got even when their own resource is quiet; that revision is
+	// what their watch bookmarks carry, so without it a quiet resource's
+	// watchers would get no bookmarks at all.
+	ec.WatchProgressNotifyInterval = 5 * time.Second
 	ec.Metrics = "basic"
 	ec.LogLevel = "warn"
 	if cfg.LogFile != "" {
