@@ -12,7 +12,7 @@ import (
 
 // builtins is the part of the command table every shell has.
 func (s *Shell) builtins() []Command {
-	return []Command{
+	return append([]Command{
 		{
 			Name:     "kubectl",
 			Aliases:  []string{"k"},
@@ -35,7 +35,7 @@ func (s *Shell) builtins() []Command {
 			Summary: "Leave kubelab (Ctrl-D on an empty line does the same).",
 			Run:     func(context.Context, IO, []string) error { return errExit },
 		},
-	}
+	}, s.scriptCommands()...)
 }
 
 func (s *Shell) runHelp(_ context.Context, streams IO, args []string) error {

@@ -36,7 +36,14 @@ type kubectlFatal struct{ code int }
 // fresh command tree (cobra commands and their flags keep state from one
 // Execute to the next) writing to the shell's streams.
 func (s *Shell) runKubectl(ctx context.Context, streams IO, args []string) (err error) {
-	kubectlMu.Lock()
+	if !kubectlMu.TryLock() {
+		// A kubectl held at a paused stage keeps the lock until it is
+		// let go; waiting for it here would hang the session.
+		if held := s.heldKubectl.Load(); held != nil {
+			return fmt.Errorf("kubectl runs one command at a time and %q is held at a paused stage: step or continue to let it finish first", *held)
+		}
+		kubectlMu.Lock()
+	}
 	defer kubectlMu.Unlock()
 
 	restoreKlog := snapshotKlogFlags()

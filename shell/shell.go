@@ -2,6 +2,7 @@ package shell
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/fatih/color"
 	"golang.org/x/term"
@@ -32,8 +34,36 @@ type Config struct {
 	HistoryFile string
 	// Prompt is shown before each interactive line; DefaultPrompt if empty.
 	Prompt string
-	// Commands are added to the built-in table (kubectl, help, exit), in order.
+	// Commands are added to the built-in table (kubectl, help, exit, expect,
+	// wait, source, save), in order.
 	Commands []Command
+	// NoColor turns colours off even on a terminal; NO_COLOR in the
+	// environment does the same.
+	NoColor bool
+	// Monitor, when set, takes part in running every command: kubelab's
+	// lab prints the cluster's stages through it and says when a command is
+	// held at a paused stage. Nil runs commands on their own.
+	Monitor Monitor
+	// Conditions extends expect and wait beyond "output contains": it turns
+	// the words after expect or wait into a Check. Nil knows no others.
+	Conditions func(args []string) (Check, error)
+}
+
+// Monitor takes part in running commands on behalf of what they drive. The
+// shell calls Start once, then Begin and End around every command, from one
+// goroutine.
+type Monitor interface {
+	// Start hands over the session's output (safe for concurrent use: it
+	// may be written at any time, also between commands), whether colours
+	// are on, and whether the session runs a script.
+	Start(ctx context.Context, out io.Writer, colour, script bool)
+	// Begin is called before a command runs. When the returned channel
+	// yields, the command cannot go on until the user acts (it waits at a
+	// paused stage): the shell leaves it running in the background, says so
+	// with the reason given, and reads the next command.
+	Begin(ctx context.Context, words []string) (held <-chan string)
+	// End is called once the command returned or was left held.
+	End(ctx context.Context)
 }
 
 // IO is what a command reads from and writes to. In is the terminal in
@@ -82,6 +112,21 @@ type Shell struct {
 	colour    bool // colour on Out
 	colourErr bool // colour on Err
 
+	// output serialises writes to Out and Err (commands, held commands
+	// finishing in the background and the monitor all write there) and
+	// records what each command printed, for expect output.
+	output *sessionOutput
+
+	// Only the goroutine running commands touches these.
+	started     bool
+	session     []string               // the lines run so far, for save
+	lastOutput  string                 // what the last command other than expect/wait printed
+	heldKubectl atomic.Pointer[string] // the kubectl command held in the background, if any
+	scriptDepth int                    // nesting of RunScript (source inside a script)
+	baseDepth   int                    // scriptDepth of the session's own lines: 1 when it is a script
+
+	sessionCtx context.Context // ends when Run or RunScript returns; held commands end with it
+
 	mu       sync.RWMutex // guards commands and byName: Register may race with Run
 	commands []Command
 	byName   map[string]int // name or alias -> index in commands
@@ -95,12 +140,16 @@ func New(cfg Config) (*Shell, error) {
 	if cfg.Prompt == "" {
 		cfg.Prompt = DefaultPrompt
 	}
+	noColor := cfg.NoColor || os.Getenv("NO_COLOR") != ""
 	s := &Shell{
-		cfg:       cfg,
-		colour:    isTerminal(cfg.Out) && os.Getenv("NO_COLOR") == "",
-		colourErr: isTerminal(cfg.Err) && os.Getenv("NO_COLOR") == "",
+		colour:    isTerminal(cfg.Out) && !noColor,
+		colourErr: isTerminal(cfg.Err) && !noColor,
 		byName:    map[string]int{},
+		output:    &sessionOutput{},
 	}
+	cfg.Out = &lockedWriter{o: s.output, w: cfg.Out}
+	cfg.Err = &lockedWriter{o: s.output, w: cfg.Err}
+	s.cfg = cfg
 	for _, c := range append(s.builtins(), cfg.Commands...) {
 		if err := s.Register(c); err != nil {
 			return nil, err
@@ -154,6 +203,8 @@ func (s *Shell) lookup(name string) (Command, bool) {
 // runs or ctx ends. It returns nil in the first two cases and ctx.Err() in
 // the last. A failing command prints its error and the shell goes on.
 func (s *Shell) Run(ctx context.Context) error {
+	stop := s.start(ctx, false)
+	defer stop()
 	if fd, ok := terminalFd(s.cfg.In); ok {
 		done, err := s.runInteractive(ctx, fd)
 		if done {
@@ -218,8 +269,9 @@ func (s *Shell) runLines(ctx context.Context) error {
 }
 
 // execute runs one line and reports its failure on Err. It returns the
-// command's error so callers can stop on errExit (and, later, count
-// failures); the error has already been shown to the user.
+// command's error so callers can stop on errExit or on a failed
+// expectation; the error has been shown to the user, except an
+// *ExpectationError, which the caller shows with its own context.
 func (s *Shell) execute(ctx context.Context, streams IO, line string) error {
 	words, err := splitWords(line)
 	if err != nil {
@@ -235,14 +287,132 @@ func (s *Shell) execute(ctx context.Context, streams IO, line string) error {
 		s.printError(err)
 		return err
 	}
-	err = runCommand(ctx, c, streams, words[1:])
+	if c.Name != "save" && s.scriptDepth == s.baseDepth {
+		s.session = append(s.session, line) // a sourced file's lines are saved as its source line
+	}
+	checking := c.Name == "expect" || c.Name == "wait"
+	if !checking {
+		s.output.capture()
+	}
+	err = s.runMonitored(ctx, c, streams, words)
+	if !checking {
+		s.lastOutput = s.output.captured()
+	}
 	var exit *ExitError
+	var failed *ExpectationError
+	var script *ScriptError
 	switch {
-	case err == nil, errors.Is(err, errExit), errors.As(err, &exit):
+	case err == nil, errors.Is(err, errExit), errors.As(err, &exit), errors.As(err, &script):
+	case errors.As(err, &failed) && s.scriptDepth > 0:
+		// RunScript reports it with the file and line.
 	default:
 		s.printError(err)
 	}
 	return err
+}
+
+// runMonitored runs c, with the monitor told before and after. A command the
+// monitor reports held goes on in the background with a context of its own,
+// which ends with the session rather than with the line.
+func (s *Shell) runMonitored(ctx context.Context, c Command, streams IO, words []string) error {
+	m := s.cfg.Monitor
+	if m == nil {
+		return runCommand(ctx, c, streams, words[1:])
+	}
+	held := m.Begin(ctx, words)
+	defer m.End(ctx)
+	jobCtx, cancelJob := context.WithCancel(context.WithoutCancel(ctx))
+	stopFollowing := context.AfterFunc(ctx, cancelJob)
+	done := make(chan error, 1)
+	go func() { done <- runCommand(jobCtx, c, streams, words[1:]) }()
+	select {
+	case err := <-done:
+		stopFollowing()
+		cancelJob()
+		return err
+	case reason := <-held:
+		stopFollowing()
+		context.AfterFunc(s.sessionCtx, cancelJob)
+		fmt.Fprintf(streams.Err, "%s is held %s; step or continue lets it go on\n", words[0], reason)
+		if c.Name == "kubectl" {
+			line := strings.Join(words, " ")
+			s.heldKubectl.Store(&line)
+		}
+		go func() {
+			err := <-done
+			cancelJob()
+			if c.Name == "kubectl" {
+				s.heldKubectl.Store(nil)
+			}
+			var exit *ExitError
+			if err != nil && !errors.As(err, &exit) && jobCtx.Err() == nil {
+				s.printError(fmt.Errorf("%s (held earlier): %w", words[0], err))
+			}
+		}()
+		return nil
+	}
+}
+
+// start begins the session once: the monitor gets the output, and held
+// commands get a context that ends when the returned stop is called.
+func (s *Shell) start(ctx context.Context, script bool) (stop func()) {
+	if s.started {
+		return func() {}
+	}
+	s.started = true
+	if script {
+		s.baseDepth = 1
+	}
+	var cancel context.CancelFunc
+	s.sessionCtx, cancel = context.WithCancel(ctx)
+	if s.cfg.Monitor != nil {
+		s.cfg.Monitor.Start(s.sessionCtx, s.cfg.Out, s.colour, script)
+	}
+	return cancel
+}
+
+// sessionOutput serialises the session's writes and records what a command
+// prints.
+type sessionOutput struct {
+	mu        sync.Mutex
+	recording bool
+	buf       bytes.Buffer
+}
+
+func (o *sessionOutput) capture() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.recording = true
+	o.buf.Reset()
+}
+
+func (o *sessionOutput) captured() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.recording = false
+	return o.buf.String()
+}
+
+type lockedWriter struct {
+	o *sessionOutput
+	w io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.o.mu.Lock()
+	defer l.o.mu.Unlock()
+	if l.o.recording {
+		l.o.buf.Write(p)
+	}
+	return l.w.Write(p)
+}
+
+// Fd lets the terminal checks see through the lock.
+func (l *lockedWriter) Fd() uintptr {
+	if f, ok := l.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
 }
 
 // runCommand calls c.Run and turns a panic into an error, so that no command

@@ -297,8 +297,8 @@ func TestComplete(t *testing.T) {
 		before string
 		want   []string
 	}{
-		{name: "an empty line offers every command", before: "", want: []string{"kubectl", "k", "help", "exit", "quit", "echo"}},
-		{name: "a prefix narrows the commands", before: "e", want: []string{"exit", "echo"}},
+		{name: "an empty line offers every command", before: "", want: []string{"kubectl", "k", "help", "exit", "quit", "expect", "wait", "source", "save", "echo"}},
+		{name: "a prefix narrows the commands", before: "e", want: []string{"exit", "expect", "echo"}},
 		{name: "kubectl offers its subcommands by prefix", before: "kubectl ge", want: []string{"get"}},
 		{name: "the alias completes like kubectl", before: "k desc", want: []string{"describe"}},
 		{name: "get offers resource kinds", before: "k get d", want: []string{"daemonsets", "deployments"}},
