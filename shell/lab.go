@@ -70,8 +70,8 @@ type Lab struct {
 	mark     int64 // journal position when the last command other than expect or wait began
 	// let go are the held stages released since mark: a stage entered
 	// before the last command but let go by it happened during it.
-	letGo []stage.Record
-	podRev   int64 // latest etcd revision of a pod write seen on the bus
+	letGo  []stage.Record
+	podRev int64 // latest etcd revision of a pod write seen on the bus
 
 	pods       toolscache.SharedIndexInformer
 	podChanged notifier
