@@ -15,6 +15,7 @@ import (
 
 	"kubelab/cluster"
 	"kubelab/cluster/clock"
+	"kubelab/cluster/stage"
 )
 
 var update = flag.Bool("update", false, "rewrite the transcripts of testdata/scripts from what the scripts print")
@@ -114,6 +115,45 @@ func TestScripts(t *testing.T) {
 			}
 			if got != want {
 				t.Errorf("transcript differs (go test ./shell -run TestScripts -update rewrites it)\n--- got\n%s\n--- want\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestLabCommandsWithoutACluster(t *testing.T) {
+	tests := []struct {
+		name    string
+		clock   clock.Clock
+		line    string
+		wantErr string
+	}{
+		{name: "advance on the real clock says how to get a virtual one", clock: clock.Real(), line: "advance 10s",
+			wantErr: "error: advance moves a virtual clock, and this cluster runs on the real clock (start kubelab with --clock=virtual)\n"},
+		{name: "step with a count of zero is refused", clock: clock.Real(), line: "step 0",
+			wantErr: "error: step 0: give a positive number of stages\n"},
+		{name: "an unknown condition says which are known", clock: clock.Real(), line: "expect node/worker-1 ready",
+			wantErr: "error: unknown condition \"node/worker-1 ready\": write output contains \"TEXT\", pod/NAME KEY=VALUE... or stage STAGE OBJECT [DETAIL]\n"},
+		{name: "a pod condition with an unknown key lists the keys", clock: clock.Real(), line: "expect pod/web colour=blue",
+			wantErr: "error: pod/web: \"colour=blue\" is not KEY=VALUE with a known key (ip, node, phase, ready, restarts, status)\n"},
+		{name: "wait on output is refused", clock: clock.Real(), line: "wait output contains x",
+			wantErr: "error: wait output: the output of a finished command does not change; use expect output contains\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lab, err := NewLab(LabConfig{Bus: stage.New(tt.clock), Clock: tt.clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out, errOut bytes.Buffer
+			sh, err := New(Config{In: strings.NewReader(tt.line + "\n"), Out: &out, Err: &errOut, Commands: lab.Commands(), Monitor: lab, Conditions: lab.Conditions})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sh.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if errOut.String() != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", errOut.String(), tt.wantErr)
 			}
 		})
 	}
