@@ -69,7 +69,11 @@ type QueuedPodInfo struct {
 
 	backoffExpiration time.Time
 	flushTimestamp    time.Time
-	eventSeq          int // events seen before the pod was popped
+	// arrival orders pods that entered the queue at the same instant in
+	// the order they did: upstream's nanosecond timestamps do that on the
+	// real clock, and on a virtual clock every pod of a step shares one.
+	arrival  uint64
+	eventSeq int // events seen before the pod was popped
 }
 
 // Key is "namespace/name".
@@ -125,6 +129,7 @@ type PriorityQueue struct {
 	flushTimer     clock.Timer
 	flushAt        time.Time
 	closed         bool
+	arrivals       uint64
 }
 
 // New returns an empty queue.
@@ -164,6 +169,9 @@ func lessPriority(a, b *QueuedPodInfo) bool {
 	if !a.Timestamp.Equal(b.Timestamp) {
 		return a.Timestamp.Before(b.Timestamp)
 	}
+	if a.arrival != b.arrival {
+		return a.arrival < b.arrival
+	}
 	return a.key < b.key
 }
 
@@ -180,7 +188,8 @@ func Key(pod *v1.Pod) string { return pod.Namespace + "/" + pod.Name }
 
 func (q *PriorityQueue) newInfo(pod *v1.Pod) *QueuedPodInfo {
 	now := q.clk.Now()
-	return &QueuedPodInfo{PodInfo: framework.NewPodInfo(pod), key: Key(pod), Timestamp: now, InitialAttemptTimestamp: now}
+	q.arrivals++
+	return &QueuedPodInfo{PodInfo: framework.NewPodInfo(pod), key: Key(pod), Timestamp: now, InitialAttemptTimestamp: now, arrival: q.arrivals}
 }
 
 // Changed returns a channel closed at the next change: a pod queued or
@@ -402,6 +411,8 @@ func (q *PriorityQueue) AddUnschedulable(p *QueuedPodInfo, pod *v1.Pod, message 
 		p.ConsecutiveErrorsCount = 0
 	}
 	p.Timestamp = q.clk.Now()
+	q.arrivals++
+	p.arrival = q.arrivals
 	p.backoffExpiration = time.Time{}
 	p.flushTimestamp = time.Time{}
 	strategy := queueAfterBackoff

@@ -201,3 +201,20 @@ func TestGatedPodWaitsUntilItsGatesAreRemoved(t *testing.T) {
 		t.Fatalf("Pop = %v, want the ungated pod", p)
 	}
 }
+
+func TestPodsQueuedAtTheSameInstantPopInArrivalOrder(t *testing.T) {
+	q, _ := newQueue()
+	// On a virtual clock every pod of a step shares one instant: the
+	// order is still the order they came in, not their names'.
+	for _, name := range []string{"web", "crash", "live"} {
+		q.Add(newPod(name, 0))
+	}
+	var got []string
+	for p := pop(q); p != nil; p = pop(q) {
+		got = append(got, p.Pod.Name)
+		q.Done(p.Key())
+	}
+	if want := []string{"web", "crash", "live"}; len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
