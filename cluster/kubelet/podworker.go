@@ -34,9 +34,10 @@ const minimumGracePeriod = 2 * time.Second
 // changed (KubeletConfiguration syncFrequency, 1m).
 const resyncInterval = time.Minute
 
-// backOffReport is the BackOff event last emitted for a container.
+// backOffReport is the BackOff event last emitted for a container (or an
+// image pull of it, keyed "image ...").
 type backOffReport struct {
-	dead string // the ID of the dead container instance
+	dead string // the dead container instance, or the end of the pull back-off
 	at   time.Time
 }
 
@@ -702,13 +703,22 @@ func (w *podWorker) ensureImage(ctx context.Context, pod *corev1.Pod, c *corev1.
 	key := string(pod.UID) + "_" + image
 	if in, end := w.k.imageBackOff.inBackOffSinceUpdate(key); in {
 		msg := fmt.Sprintf("Back-off pulling image %q", image)
-		w.k.recorder.Eventf(ref, corev1.EventTypeNormal, "BackOff", "%s", msg)
+		// Reported once per failed pull, and again per resync interval,
+		// whatever else syncs the pod meanwhile (as restart's BackOff).
+		now := w.k.clock.Now()
+		said, ok := w.backOffSaid["image "+key]
+		if !ok || said.dead != end.String() || !now.Before(said.at.Add(resyncInterval)) {
+			w.k.recorder.Eventf(ref, corev1.EventTypeNormal, "BackOff", "%s", msg)
+			w.k.recorder.Eventf(ref, corev1.EventTypeWarning, "Failed", "Error: ImagePullBackOff")
+			said = backOffReport{dead: end.String(), at: now}
+			w.backOffSaid["image "+key] = said
+		}
 		if prev, ok := w.prevPull[key]; ok {
 			msg += ": " + prev
 		}
 		w.waiting[c.Name] = waitingState{"ImagePullBackOff", msg}
-		w.k.recorder.Eventf(ref, corev1.EventTypeWarning, "Failed", "Error: ImagePullBackOff")
 		w.wakeAt(end)
+		w.wakeAt(said.at.Add(resyncInterval))
 		return "", errBackOff
 	}
 	delete(w.prevPull, key)
