@@ -43,7 +43,10 @@ func (s strategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 	// The generic store stamps creation with the wall clock; kubelab's
 	// components, tables and scripts live on the cluster clock.
 	m.SetCreationTimestamp(metav1.NewTime(s.clock.Now().Truncate(1e9)))
-	if s.res.status {
+	// A kubelet registers its Node with its status (capacity, allocatable,
+	// conditions), and upstream's node strategy keeps it; every other
+	// resource starts with an empty status that only /status fills.
+	if s.res.status && !s.keepsStatusOnCreate() {
 		resetField(obj, "Status")
 	}
 	if s.res.generation {
@@ -52,6 +55,10 @@ func (s strategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 	if s.res.hooks.prepareForCreate != nil {
 		s.res.hooks.prepareForCreate(ctx, obj)
 	}
+}
+
+func (s strategy) keepsStatusOnCreate() bool {
+	return s.res.gv.Group == "" && s.res.name == "nodes"
 }
 
 func (s strategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
