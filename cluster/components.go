@@ -34,15 +34,19 @@ func componentUsers(nodes []Node) []apiserver.User {
 	return users
 }
 
-// clientFor is a clientset acting as the named component user.
-func (c *Cluster) clientFor(user string) (kubernetes.Interface, error) {
-	return kubernetes.NewForConfig(c.api.RESTConfig(user))
+// clientFor is a clientset acting as the named component user, with the
+// user agent the upstream component sends: server-side apply names field
+// managers after it ("kubelet", "kube-scheduler").
+func (c *Cluster) clientFor(user, agent string) (kubernetes.Interface, error) {
+	rc := c.api.RESTConfig(user)
+	rc.UserAgent = agent + "/" + apiserver.Version + " (linux/amd64) kubernetes/kubelab"
+	return kubernetes.NewForConfig(rc)
 }
 
 // startComponents starts the scheduler and one kubelet per node, each in
 // its own goroutine that ends with ctx.
 func (c *Cluster) startComponents(ctx context.Context, nodes []Node) error {
-	client, err := c.clientFor(schedulerUser)
+	client, err := c.clientFor(schedulerUser, "kube-scheduler")
 	if err != nil {
 		return err
 	}
@@ -53,7 +57,7 @@ func (c *Cluster) startComponents(ctx context.Context, nodes []Node) error {
 	c.run(ctx, "scheduler", c.Scheduler.Run)
 
 	for _, n := range nodes {
-		client, err := c.clientFor(nodeUser(n.Name))
+		client, err := c.clientFor(nodeUser(n.Name), "kubelet")
 		if err != nil {
 			return err
 		}
