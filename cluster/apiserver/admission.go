@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -42,6 +43,24 @@ const defaultTolerationSeconds = int64(300)
 
 type admitter struct {
 	s *Server
+
+	singularsOnce sync.Once
+	singulars     map[schema.GroupResource]string
+}
+
+// singular names a resource's objects in stages as the rest of kubelab
+// does (pod/default/web), whatever subresource the request went to.
+func (a *admitter) singular(gr schema.GroupResource) string {
+	a.singularsOnce.Do(func() {
+		a.singulars = map[schema.GroupResource]string{}
+		for _, r := range servedResources() {
+			a.singulars[r.groupResource()] = r.singular()
+		}
+	})
+	if s, ok := a.singulars[gr]; ok {
+		return s
+	}
+	return gr.Resource
 }
 
 func (s *Server) admissionChain() admission.Interface { return &admitter{s: s} }
@@ -68,18 +87,16 @@ func (a *admitter) Admit(ctx context.Context, attr admission.Attributes, _ admis
 	if a.s.cfg.Bus == nil {
 		return nil
 	}
-	obj := attr.GetResource().Resource
-	if sub := attr.GetSubresource(); sub != "" {
-		obj += "/" + sub
-	}
+	obj := a.singular(attr.GetResource().GroupResource()) + "/" + attr.GetName()
 	if attr.GetNamespace() != "" {
-		obj = strings.TrimSuffix(obj, "s") + "/" + attr.GetNamespace() + "/" + attr.GetName()
-	} else {
-		obj = strings.TrimSuffix(obj, "s") + "/" + attr.GetName()
+		obj = a.singular(attr.GetResource().GroupResource()) + "/" + attr.GetNamespace() + "/" + attr.GetName()
 	}
 	detail := strings.Join(changes, "; ")
 	if detail == "" {
 		detail = "admitted"
+	}
+	if sub := attr.GetSubresource(); sub != "" {
+		detail = sub + ": " + detail
 	}
 	return a.s.cfg.Bus.Enter(ctx, stage.Stage{Component: "apiserver", Name: "apiserver.admit", Object: obj, Detail: detail})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	goruntime "runtime"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metainternalversion "k8s.io/apimachinery/pkg/apis/meta/internalversion"
@@ -132,10 +133,13 @@ func (s *Server) installAPIs() error {
 	resources := servedResources()
 	byGR := map[schema.GroupResource]*resource{}
 	for _, r := range resources {
-		byGR[r.groupResource()] = r
+		if byGR[r.groupResource()] == nil { // the preferred version stores
+			byGR[r.groupResource()] = r
+		}
 	}
 	getter := &restOptionsGetter{endpoints: s.cfg.EtcdEndpoints, codecs: s.codecs, resources: byGR, bus: s.cfg.Bus}
 
+	installed := map[schema.GroupResource]map[string]rest.Storage{} // subresources by name
 	groups := map[string]*genericapiserver.APIGroupInfo{}
 	var order []string
 	for _, res := range resources {
@@ -150,6 +154,19 @@ func (s *Server) installAPIs() error {
 			info.VersionedResourcesStorageMap[res.gv.Version] = map[string]rest.Storage{}
 		}
 		storages := info.VersionedResourcesStorageMap[res.gv.Version]
+		if res.virtual {
+			storages[res.name] = s.newVirtual(res)
+			continue
+		}
+		if st, ok := s.stores[res.groupResource()]; ok {
+			// Another version of a resource already installed: upstream
+			// serves every version from one store.
+			for name, sub := range installed[res.groupResource()] {
+				storages[name] = sub
+			}
+			storages[res.name] = st
+			continue
+		}
 		main, status, err := s.newStore(res, getter)
 		if err != nil {
 			return err
@@ -164,6 +181,12 @@ func (s *Server) installAPIs() error {
 		}
 		for sub, st := range s.subresources(res, main) {
 			storages[res.name+"/"+sub] = st
+		}
+		installed[res.groupResource()] = map[string]rest.Storage{}
+		for name, st := range storages {
+			if strings.HasPrefix(name, res.name+"/") {
+				installed[res.groupResource()][name] = st
+			}
 		}
 	}
 	for _, g := range order {

@@ -173,10 +173,15 @@ func (s *Server) build() error {
 	gc.DisabledPostStartHooks.Insert("priority-and-fairness-filter", "storage-object-count-tracker-hook")
 
 	completed := gc.Complete(nil)
+	// The generic server would build the OpenAPI v2 spec at startup; it is
+	// built on first use instead, below.
+	v2 := completed.OpenAPIConfig
+	completed.OpenAPIConfig = nil
 	gs, err := completed.New("kubelab-apiserver", genericapiserver.NewEmptyDelegate())
 	if err != nil {
 		return err
 	}
+	openapi.InstallV2Lazily(v2, gs.Handler.GoRestfulContainer, gs.Handler.NonGoRestfulMux)
 	// Nothing balances load in front of kubelab: on exit, open connections
 	// (watches, idle keep-alives) are cut at once instead of being waited
 	// for as long as a request may take.
@@ -202,15 +207,6 @@ func (s *Server) withStages(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/version" || r.URL.Path == "/version/" {
 			s.serveVersion(w)
-			return
-		}
-		if r.Method == http.MethodGet && r.URL.Path == "/apis/apiextensions.k8s.io/v1/customresourcedefinitions" {
-			// kubelab serves no custom resources. kubectl asks for the CRD
-			// list when it meets a kind it does not know; an empty one lets
-			// it say what it says on a cluster without that CRD ("no
-			// matches for kind ... ensure CRDs are installed first").
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"kind":"CustomResourceDefinitionList","apiVersion":"apiextensions.k8s.io/v1","metadata":{},"items":[]}`))
 			return
 		}
 		ctx := r.Context()
@@ -329,10 +325,15 @@ func (s *Server) RESTConfig(userName ...string) *restclient.Config {
 	}
 }
 
-// Resources lists the served resources as group/version/resource, sorted.
+// Resources lists the stored resources, those one can list and watch, as
+// group/version/resource, sorted. Virtual resources (reviews, bindings,
+// componentstatuses) are served but not listed here.
 func (s *Server) Resources() []string {
 	var out []string
 	for _, r := range servedResources() {
+		if r.virtual {
+			continue
+		}
 		out = append(out, r.gv.WithResource(r.name).String())
 	}
 	sort.Strings(out)

@@ -68,7 +68,7 @@ func (g *restOptionsGetter) GetRESTOptions(gr schema.GroupResource, _ runtime.Ob
 	}
 	return generic.RESTOptions{
 		StorageConfig:           cfg.ForResource(storageGR),
-		Decorator:               g.decorator(),
+		Decorator:               g.decorator(res),
 		EnableGarbageCollection: true,
 		DeleteCollectionWorkers: 1,
 		ResourcePrefix:          res.keyPrefix(),
@@ -77,8 +77,11 @@ func (g *restOptionsGetter) GetRESTOptions(gr schema.GroupResource, _ runtime.Ob
 
 // decorator puts the watch cache in front of etcd and announces every
 // write on the stage bus.
-func (g *restOptionsGetter) decorator() generic.StorageDecorator {
+func (g *restOptionsGetter) decorator(res *resource) generic.StorageDecorator {
 	cached := genericregistry.StorageWithCacher()
+	if res.noWatchCache {
+		cached = generic.UndecoratedStorage
+	}
 	return func(cfg *storagebackend.ConfigForResource, resourcePrefix string, keyFunc func(obj runtime.Object) (string, error),
 		newFunc, newListFunc func() runtime.Object, getAttrs storage.AttrFunc, triggers storage.IndexerFuncs,
 		indexers *cache.Indexers) (storage.Interface, factory.DestroyFunc, error) {
@@ -88,7 +91,10 @@ func (g *restOptionsGetter) decorator() generic.StorageDecorator {
 		}
 		staged := &stagedStorage{Interface: s, bus: g.bus}
 		// The etcd client closes only once the calls under way are done.
-		return staged, func() { staged.inflight.Lock(); destroy() }, nil
+		// A store serving two versions (autoscaling/v1 and v2) is destroyed
+		// once per version.
+		var once sync.Once
+		return staged, func() { once.Do(func() { staged.inflight.Lock(); destroy() }) }, nil
 	}
 }
 

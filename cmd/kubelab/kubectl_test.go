@@ -185,14 +185,7 @@ var script = []step{
 // v1.37 reference, each with the cause. They run and their differences are
 // logged, but they do not fail the test; a step listed here whose output
 // matches upstream fails, so the list only shrinks.
-var knownDifferences = map[string]string{
-	// Scope: DESIGN.md lists the groups kubelab serves.
-	"api-versions": "kubelab serves core, apps, batch, coordination.k8s.io, discovery.k8s.io, events.k8s.io, node.k8s.io and policy; " +
-		"kube-apiserver also serves admissionregistration, apiextensions, apiregistration, authentication, authorization, autoscaling, " +
-		"certificates, flowcontrol, networking, rbac, resource, scheduling, storage and storagemigration",
-	"api-resources": "kubelab serves a subset of the v1.37 resources (see api-versions); core/v1 also lacks bindings, componentstatuses, " +
-		"limitranges, persistentvolumes and resourcequotas",
-}
+var knownDifferences = map[string]string{}
 
 // TestKubectlAcceptance boots kubelab and runs the acceptance script with
 // the kubectl a user has installed, comparing each command's normalised

@@ -1,9 +1,16 @@
 package openapi
 
 import (
+	restful "github.com/emicklei/go-restful/v3"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	"k8s.io/apiserver/pkg/server/mux"
 	utilopenapi "k8s.io/apiserver/pkg/util/openapi"
+	"k8s.io/kube-openapi/pkg/builder"
+	"k8s.io/kube-openapi/pkg/cached"
 	"k8s.io/kube-openapi/pkg/common"
+	"k8s.io/kube-openapi/pkg/common/restfuladapter"
+	"k8s.io/kube-openapi/pkg/handler"
+	"k8s.io/kube-openapi/pkg/validation/spec"
 )
 
 // infoTitle and infoVersion are what kube-apiserver v1.37.2 publishes in info: BuildGenericConfig
@@ -44,4 +51,23 @@ func V3Config() *common.OpenAPIV3Config {
 // gate that is off (OpenAPIEnums) takes its changes back out of the schemas.
 func definitions() common.GetOpenAPIDefinitions {
 	return utilopenapi.GetOpenAPIDefinitionsWithoutDisabledFeatures(GetDefinitions)
+}
+
+// InstallV2Lazily serves /openapi/v2 as the generic server does, except
+// that the spec is built on its first request instead of at startup.
+// Building the v2 spec of every served route is most of what starting the
+// generic apiserver costs, and only `kubectl` paths that predate OpenAPI v3
+// ask for it; kube-apiserver pays it at boot, kubelab when it is asked.
+// The generic server must be built with no v2 config for this to be the
+// only handler (see apiserver.build).
+func InstallV2Lazily(cfg *common.Config, container *restful.Container, mux *mux.PathRecorderMux) {
+	build := func() (*spec.Swagger, string, error) {
+		swagger, err := builder.BuildOpenAPISpecFromRoutes(restfuladapter.AdaptWebServices(container.RegisteredWebServices()), cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		swagger.Definitions = handler.PruneDefaults(swagger.Definitions)
+		return swagger, "v2", nil
+	}
+	handler.NewOpenAPIServiceLazy(cached.Once(cached.Func(build))).RegisterOpenAPIVersionedService("/openapi/v2", mux)
 }

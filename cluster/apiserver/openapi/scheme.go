@@ -1,21 +1,32 @@
 package openapi
 
 import (
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	flowcontrolv1 "k8s.io/api/flowcontrol/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	nodev1 "k8s.io/api/node/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	resourcev1 "k8s.io/api/resource/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	storagemigrationv1 "k8s.io/api/storagemigration/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	openapinamer "k8s.io/apiserver/pkg/endpoints/openapi"
+	apiregistrationv1 "k8s.io/kube-aggregator/pkg/apis/apiregistration/v1"
 )
 
 // apiGroups lists the AddToScheme of every API group version whose definitions are
@@ -38,6 +49,17 @@ func apiGroups() []func(*runtime.Scheme) error {
 		networkingv1.AddToScheme,
 		rbacv1.AddToScheme,
 		authenticationv1.AddToScheme,
+		admissionregistrationv1.AddToScheme,
+		authorizationv1.AddToScheme,
+		autoscalingv2.AddToScheme,
+		certificatesv1.AddToScheme,
+		flowcontrolv1.AddToScheme,
+		resourcev1.AddToScheme,
+		schedulingv1.AddToScheme,
+		storagev1.AddToScheme,
+		storagemigrationv1.AddToScheme,
+		apiextensionsv1.AddToScheme,
+		apiregistrationv1.AddToScheme,
 	}
 }
 
