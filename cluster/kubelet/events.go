@@ -3,6 +3,8 @@ package kubelet
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,6 +26,9 @@ type clockSink struct {
 	ctx   context.Context
 	sink  typedcorev1.EventInterface
 	clock clock.Clock
+
+	mu   sync.Mutex
+	last int64 // UnixNano of the last event name given out
 }
 
 func (s *clockSink) now() metav1.Time { return metav1.NewTime(s.clock.Now()) }
@@ -31,7 +36,23 @@ func (s *clockSink) now() metav1.Time { return metav1.NewTime(s.clock.Now()) }
 func (s *clockSink) Create(e *corev1.Event) (*corev1.Event, error) {
 	now := s.now()
 	e.FirstTimestamp, e.LastTimestamp = now, now
+	e.Name = s.name(e.InvolvedObject.Name, now)
 	return s.sink.CreateWithEventNamespaceWithContext(s.ctx, e)
+}
+
+// name is the event's name as client-go gives it (object name, a dot, the
+// time in hex nanoseconds), but from the cluster clock, so a replayed
+// session names its events the same way. Events at the same instant, as
+// on a virtual clock, get successive nanoseconds.
+func (s *clockSink) name(object string, now metav1.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := now.UnixNano()
+	if n <= s.last {
+		n = s.last + 1
+	}
+	s.last = n
+	return fmt.Sprintf("%v.%x", object, n)
 }
 
 func (s *clockSink) Update(e *corev1.Event) (*corev1.Event, error) {
