@@ -16,6 +16,8 @@ import (
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
+
+	"kubelab/cluster/apiserver/printers"
 )
 
 // Virtual resources: endpoints that are served but not stored. Each is a
@@ -63,6 +65,7 @@ func (r *legacyBindingREST) Create(ctx context.Context, obj runtime.Object, crea
 // while it serves.
 type componentStatusREST struct {
 	virtual
+	table rest.TableConvertor
 }
 
 func (r *componentStatusREST) NewList() runtime.Object { return &corev1.ComponentStatusList{} }
@@ -102,7 +105,7 @@ func (r *componentStatusREST) Get(ctx context.Context, name string, options *met
 }
 
 func (r *componentStatusREST) ConvertToTable(ctx context.Context, obj runtime.Object, opts runtime.Object) (*metav1.Table, error) {
-	return rest.NewDefaultTableConvertor(r.res.groupResource()).ConvertToTable(ctx, obj, opts)
+	return r.table.ConvertToTable(ctx, obj, opts)
 }
 
 // tokenReviewREST checks a bearer token as the apiserver's own
@@ -254,7 +257,7 @@ func (s *Server) newVirtual(res *resource) rest.Storage {
 	case "bindings":
 		return &legacyBindingREST{virtual: v, binding: &bindingREST{store: s.podStore(), now: s.now}}
 	case "componentstatuses":
-		return &componentStatusREST{virtual: v}
+		return &componentStatusREST{virtual: v, table: printers.New(res.groupResource(), s.cfg.Clock)}
 	case "tokenreviews.authentication.k8s.io":
 		return &tokenReviewREST{virtual: v, s: s}
 	case "selfsubjectreviews.authentication.k8s.io":

@@ -179,6 +179,16 @@ func printerFor(gr schema.GroupResource) (printer, bool) {
 		return podDisruptionBudgetPrinter(), true
 	case schema.GroupResource{Group: "networking.k8s.io", Resource: "ingresses"}:
 		return ingressPrinter(), true
+	case schema.GroupResource{Resource: "componentstatuses"}:
+		return componentStatusPrinter(), true
+	case schema.GroupResource{Resource: "resourcequotas"}:
+		return resourceQuotaPrinter(), true
+	case schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "rolebindings"}:
+		return roleBindingPrinter(), true
+	case schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"}:
+		return clusterRoleBindingPrinter(), true
+	case schema.GroupResource{Group: "scheduling.k8s.io", Resource: "priorityclasses"}:
+		return priorityClassPrinter(), true
 	}
 	return printer{}, false
 }
