@@ -6,8 +6,10 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	resourcev1 "k8s.io/api/resource/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
@@ -56,6 +58,18 @@ func selectableFields(obj runtime.Object) fields.Set {
 		return fields.Set{"status.replicas": strconv.Itoa(int(o.Status.Replicas))}
 	case *batchv1.Job:
 		return fields.Set{"status.successful": strconv.Itoa(int(o.Status.Succeeded))}
+	case *certificatesv1.CertificateSigningRequest:
+		return fields.Set{"spec.signerName": o.Spec.SignerName}
+	case *certificatesv1.ClusterTrustBundle:
+		return fields.Set{"spec.signerName": o.Spec.SignerName}
+	case *certificatesv1.PodCertificateRequest:
+		return fields.Set{"spec.signerName": o.Spec.SignerName, "spec.podName": o.Spec.PodName, "spec.nodeName": string(o.Spec.NodeName)}
+	case *resourcev1.ResourceSlice:
+		nodeName := ""
+		if o.Spec.NodeName != nil {
+			nodeName = *o.Spec.NodeName
+		}
+		return fields.Set{"spec.nodeName": nodeName, "spec.driver": o.Spec.Driver, "spec.pool.name": o.Spec.Pool.Name}
 	case *corev1.PersistentVolumeClaim:
 		return fields.Set{"name": o.Name}
 	case *corev1.Event:
@@ -134,6 +148,13 @@ var fieldLabels = []struct {
 	}, nil},
 	{batchv1.SchemeGroupVersion.WithKind("Job"), same("metadata.name", "metadata.namespace", "status.successful"),
 		func(label string) error { return fmt.Errorf("field label %q not supported for Job", label) }},
+	{certificatesv1.SchemeGroupVersion.WithKind("CertificateSigningRequest"), same("metadata.name", "spec.signerName"), nil},
+	{certificatesv1.SchemeGroupVersion.WithKind("ClusterTrustBundle"), same("metadata.name", "spec.signerName"), nil},
+	{certificatesv1.SchemeGroupVersion.WithKind("PodCertificateRequest"), same("metadata.name", "spec.signerName", "spec.podName", "spec.nodeName"), nil},
+	{resourcev1.SchemeGroupVersion.WithKind("ResourceSlice"), same("metadata.name", "spec.nodeName", "spec.driver", "spec.pool.name"),
+		func(label string) error {
+			return fmt.Errorf("field label not supported for %s: %s", resourcev1.SchemeGroupVersion.WithKind("ResourceSlice"), label)
+		}},
 }
 
 type labelMap map[string]string

@@ -7,6 +7,7 @@ import (
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -101,4 +102,26 @@ func TestServedGroups(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, tt.run)
 	}
+}
+
+func TestCertificateSigningRequestFieldSelectors(t *testing.T) {
+	ctx := context.Background()
+	env := startEnv(t, Config{})
+	csrs := env.client.CertificatesV1().CertificateSigningRequests()
+	for name, signer := range map[string]string{"a": "example.com/a", "b": "example.com/b"} {
+		csr := &certificatesv1.CertificateSigningRequest{ObjectMeta: metav1.ObjectMeta{Name: name},
+			Spec: certificatesv1.CertificateSigningRequestSpec{SignerName: signer, Request: []byte("x"), Usages: []certificatesv1.KeyUsage{"digital signature"}}}
+		if _, err := csrs.Create(ctx, csr, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := csrs.List(ctx, metav1.ListOptions{FieldSelector: "spec.signerName=example.com/b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) != 1 || l.Items[0].Name != "b" {
+		t.Errorf("selected %d items", len(l.Items))
+	}
+	_, err = csrs.List(ctx, metav1.ListOptions{FieldSelector: "spec.username=x"})
+	wantStatus(t, err, 400, "field label not supported: spec.username")
 }
