@@ -179,6 +179,8 @@ func printerFor(gr schema.GroupResource) (printer, bool) {
 		return podDisruptionBudgetPrinter(), true
 	case schema.GroupResource{Group: "networking.k8s.io", Resource: "ingresses"}:
 		return ingressPrinter(), true
+	case schema.GroupResource{Group: "autoscaling", Resource: "horizontalpodautoscalers"}:
+		return horizontalPodAutoscalerPrinter(), true
 	case schema.GroupResource{Resource: "componentstatuses"}:
 		return componentStatusPrinter(), true
 	case schema.GroupResource{Resource: "resourcequotas"}:

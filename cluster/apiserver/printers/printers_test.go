@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -15,6 +16,8 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	nodev1 "k8s.io/api/node/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -39,6 +42,18 @@ func header(columns []metav1.TableColumnDefinition) string {
 // sampleOf is an empty list of a resource's Go type.
 func sampleOf(gr schema.GroupResource) runtime.Object {
 	switch gr.Resource {
+	case "componentstatuses":
+		return &corev1.ComponentStatusList{}
+	case "resourcequotas":
+		return &corev1.ResourceQuotaList{}
+	case "rolebindings":
+		return &rbacv1.RoleBindingList{}
+	case "clusterrolebindings":
+		return &rbacv1.ClusterRoleBindingList{}
+	case "priorityclasses":
+		return &schedulingv1.PriorityClassList{}
+	case "horizontalpodautoscalers":
+		return &autoscalingv2.HorizontalPodAutoscalerList{}
 	case "pods":
 		return &corev1.PodList{}
 	case "podtemplates":
@@ -122,6 +137,12 @@ func TestColumnsMatchKubeAPIServer(t *testing.T) {
 		{schema.GroupResource{Group: "discovery.k8s.io", Resource: "endpointslices"}, "NAME | ADDRESSTYPE | PORTS | ENDPOINTS | AGE"},
 		{schema.GroupResource{Group: "policy", Resource: "poddisruptionbudgets"}, "NAME | MIN AVAILABLE | MAX UNAVAILABLE | ALLOWED DISRUPTIONS | AGE"},
 		{schema.GroupResource{Group: "networking.k8s.io", Resource: "ingresses"}, "NAME | CLASS | HOSTS | ADDRESS | PORTS | AGE"},
+		{schema.GroupResource{Resource: "componentstatuses"}, "NAME | STATUS | MESSAGE | ERROR"},
+		{schema.GroupResource{Resource: "resourcequotas"}, "NAME | REQUEST | LIMIT | AGE"},
+		{schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "rolebindings"}, "NAME | ROLE | AGE | USERS* | GROUPS* | SERVICEACCOUNTS*"},
+		{schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"}, "NAME | ROLE | AGE | USERS* | GROUPS* | SERVICEACCOUNTS*"},
+		{schema.GroupResource{Group: "scheduling.k8s.io", Resource: "priorityclasses"}, "NAME | VALUE | GLOBAL-DEFAULT | AGE | PREEMPTIONPOLICY*"},
+		{schema.GroupResource{Group: "autoscaling", Resource: "horizontalpodautoscalers"}, "NAME | REFERENCE | TARGETS | MINPODS | MAXPODS | REPLICAS | AGE"},
 		{schema.GroupResource{Group: "example.com", Resource: "widgets"}, "NAME | CREATED AT"},
 	}
 	for _, tc := range tests {
