@@ -125,3 +125,26 @@ func TestCertificateSigningRequestFieldSelectors(t *testing.T) {
 	_, err = csrs.List(ctx, metav1.ListOptions{FieldSelector: "spec.username=x"})
 	wantStatus(t, err, 400, "field label not supported: spec.username")
 }
+
+func TestCertificateSigningRequestApproval(t *testing.T) {
+	ctx := context.Background()
+	env := startEnv(t, Config{})
+	csrs := env.client.CertificatesV1().CertificateSigningRequests()
+	csr, err := csrs.Create(ctx, &certificatesv1.CertificateSigningRequest{ObjectMeta: metav1.ObjectMeta{Name: "c"},
+		Spec: certificatesv1.CertificateSigningRequestSpec{SignerName: "example.com/s", Request: []byte("x"), Usages: []certificatesv1.KeyUsage{"digital signature"}}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr.Status.Conditions = []certificatesv1.CertificateSigningRequestCondition{{Type: certificatesv1.CertificateApproved, Status: corev1.ConditionTrue, Reason: "KubectlApprove"}}
+	csr.Status.Certificate = []byte("not the approver's to write")
+	got, err := csrs.UpdateApproval(ctx, "c", csr, metav1.UpdateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Status.Conditions) != 1 || got.Status.Conditions[0].Type != certificatesv1.CertificateApproved {
+		t.Errorf("conditions %v", got.Status.Conditions)
+	}
+	if len(got.Status.Certificate) != 0 {
+		t.Errorf("approval wrote the certificate %q", got.Status.Certificate)
+	}
+}

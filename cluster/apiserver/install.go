@@ -6,6 +6,7 @@ import (
 	goruntime "runtime"
 	"strings"
 
+	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
 	metainternalversion "k8s.io/apimachinery/pkg/apis/meta/internalversion"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -219,6 +220,8 @@ func (s *Server) subresources(res *resource, main *genericregistry.Store) map[st
 		}
 	case schema.GroupResource{Resource: "namespaces"}:
 		out["finalize"] = &finalizeREST{store: s.namespaceFinalizeStore(main)}
+	case schema.GroupResource{Group: "certificates.k8s.io", Resource: "certificatesigningrequests"}:
+		out["approval"] = &statusStore{store: csrApprovalStore(main)}
 	}
 	return out
 }
@@ -240,4 +243,28 @@ func (l lazyLister) NewList() runtime.Object { return l.s.stores[l.gr].(rest.Lis
 
 func (l lazyLister) ConvertToTable(ctx context.Context, obj runtime.Object, opts runtime.Object) (*metav1.Table, error) {
 	return l.s.stores[l.gr].(rest.Lister).ConvertToTable(ctx, obj, opts)
+}
+
+// csrApprovalStore serves certificatesigningrequests/approval: like
+// /status, but it changes only the conditions (Approved, Denied); the
+// issued certificate is the signer's to write through /status
+// (pkg/registry/certificates/certificates csrApprovalStrategy).
+func csrApprovalStore(main *genericregistry.Store) *genericregistry.Store {
+	approval := *main
+	st := csrApprovalStrategy{statusStrategy{main.UpdateStrategy.(strategy)}}
+	approval.CreateStrategy = nil
+	approval.DeleteStrategy = nil
+	approval.UpdateStrategy = st
+	approval.ResetFieldsStrategy = st
+	return &approval
+}
+
+type csrApprovalStrategy struct{ statusStrategy }
+
+func (s csrApprovalStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
+	csr, prev := obj.(*certificatesv1.CertificateSigningRequest), old.(*certificatesv1.CertificateSigningRequest)
+	conditions := csr.Status.Conditions
+	csr.Spec = prev.Spec
+	csr.Status = prev.Status
+	csr.Status.Conditions = conditions
 }
