@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -43,24 +42,6 @@ const defaultTolerationSeconds = int64(300)
 
 type admitter struct {
 	s *Server
-
-	singularsOnce sync.Once
-	singulars     map[schema.GroupResource]string
-}
-
-// singular names a resource's objects in stages as the rest of kubelab
-// does (pod/default/web), whatever subresource the request went to.
-func (a *admitter) singular(gr schema.GroupResource) string {
-	a.singularsOnce.Do(func() {
-		a.singulars = map[schema.GroupResource]string{}
-		for _, r := range servedResources() {
-			a.singulars[r.groupResource()] = r.singular()
-		}
-	})
-	if s, ok := a.singulars[gr]; ok {
-		return s
-	}
-	return gr.Resource
 }
 
 func (s *Server) admissionChain() admission.Interface { return &admitter{s: s} }
@@ -87,9 +68,9 @@ func (a *admitter) Admit(ctx context.Context, attr admission.Attributes, _ admis
 	if a.s.cfg.Bus == nil {
 		return nil
 	}
-	obj := a.singular(attr.GetResource().GroupResource()) + "/" + attr.GetName()
+	obj := a.s.singular(attr.GetResource().GroupResource()) + "/" + attr.GetName()
 	if attr.GetNamespace() != "" {
-		obj = a.singular(attr.GetResource().GroupResource()) + "/" + attr.GetNamespace() + "/" + attr.GetName()
+		obj = a.s.singular(attr.GetResource().GroupResource()) + "/" + attr.GetNamespace() + "/" + attr.GetName()
 	}
 	detail := strings.Join(changes, "; ")
 	if detail == "" {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sort"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -80,6 +81,9 @@ type Server struct {
 	loopback User
 	stores   map[schema.GroupResource]rest.Storage
 	ready    chan struct{}
+
+	singularsOnce sync.Once
+	singulars     map[schema.GroupResource]string
 }
 
 // New builds the apiserver and its storage; Run serves it.
@@ -211,9 +215,12 @@ func (s *Server) withStages(h http.Handler) http.Handler {
 		}
 		ctx := r.Context()
 		if info, ok := genericapirequest.RequestInfoFrom(ctx); ok && info.IsResourceRequest && s.cfg.Bus != nil {
+			// One object is named as every stage names it (pod/default/web,
+			// whatever subresource the path goes to); a collection keeps its
+			// plural (pods/default).
 			obj := info.Resource
-			if info.Subresource != "" {
-				obj += "/" + info.Subresource
+			if info.Name != "" {
+				obj = s.singular(schema.GroupResource{Group: info.APIGroup, Resource: info.Resource})
 			}
 			if info.Namespace != "" {
 				obj += "/" + info.Namespace
@@ -292,6 +299,20 @@ func withNegotiation(c *restclient.Config) *restclient.Config {
 	c.GroupVersion = &schema.GroupVersion{}
 	c.NegotiatedSerializer = serializer.NewCodecFactory(runtime.NewScheme()).WithoutConversion()
 	return c
+}
+
+// singular names a resource's objects in stages (pod, node, deployment).
+func (s *Server) singular(gr schema.GroupResource) string {
+	s.singularsOnce.Do(func() {
+		s.singulars = map[schema.GroupResource]string{}
+		for _, r := range servedResources() {
+			s.singulars[r.groupResource()] = r.singular()
+		}
+	})
+	if name, ok := s.singulars[gr]; ok {
+		return name
+	}
+	return gr.Resource
 }
 
 // Ready is closed when the server answers API requests.
