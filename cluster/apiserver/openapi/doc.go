@@ -25,8 +25,8 @@
 // in this directory after changing it. The API linter report goes to /dev/null because
 // the violations it finds are in k8s.io/api, where upstream keeps its own exception list.
 // Adding an API group is one line in each of two places: its import path on the
-// go:generate line and its AddToScheme in apiGroups (scheme.go);
-// TestGenerateLineMatchesSchemeGroups fails while a scheme group has no definitions.
+// go:generate line and its row in Groups (scheme.go), the apiserver's list of the
+// group versions it serves; TestGenerateLineMatchesSchemeGroups fails while a scheme group has no definitions.
 // The line also lists packages whose types are only referred to, never served:
 // k8s.io/api/scheduling/v1alpha3, because batch/v1's Job refers to its workload
 // scheduling types; TestEveryReferenceResolvesToAModelName names any such package that

@@ -391,7 +391,7 @@ func TestGenerateLineMatchesSchemeGroups(t *testing.T) {
 	t.Run("every group in the namer's scheme has generated definitions", func(t *testing.T) {
 		for pkg := range schemePackages {
 			if !generated[pkg] {
-				t.Errorf("%s is registered in apiGroups but missing from the go:generate line", pkg)
+				t.Errorf("%s is registered in Groups but missing from the go:generate line", pkg)
 			}
 		}
 	})
