@@ -836,14 +836,16 @@ func TestProbesDecideReadinessAndRestarts(t *testing.T) {
 			t.Errorf("lastState %s", podState(r.Pod))
 		}
 		l.awaitEvent("live", "Normal Started: Started container live (x2)")
-		got := l.awaitEvent("live", "Warning Unhealthy")
+		// The restarted container is probed as soon as it starts (no
+		// initial delay), and fails too: the fourth failure.
+		got := l.awaitEvent("live", "Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 404 (x4)")
 		checkLines(t, "events", got, []string{
 			"Normal Scheduled: Successfully assigned default/live to worker-2",
 			`Normal Pulling: Pulling image "nginx:1.27"`,
 			`Normal Pulled: Successfully pulled image "nginx:1.27" in 0s (0s including waiting). Image size: 72223946 bytes.`,
 			"Normal Created: Created container: live (x2)",
 			"Normal Started: Started container live (x2)",
-			"Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 404 (x3)",
+			"Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 404 (x4)",
 			"Normal Killing: Container live failed liveness probe, will be restarted",
 			`Normal Pulled: Container image "nginx:1.27" already present on machine and can be accessed by the pod`,
 		})
