@@ -15,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apiserver/pkg/registry/generic"
 	"k8s.io/apiserver/pkg/storage"
 )
 
@@ -190,5 +189,3 @@ func addFieldLabelConversions(s *runtime.Scheme) error {
 	}
 	return nil
 }
-
-var _ = generic.ObjectMetaFieldsSet

@@ -99,10 +99,6 @@ func namespaceHooks() hooks {
 	}
 }
 
-// serviceHooks: ClusterIP and NodePort allocation happen in the store's
-// BeginCreate (see ipAllocator); what remains is the status reset.
-func serviceHooks() hooks { return hooks{} }
-
 // jobHooks generate a Job's selector from its UID unless the user asked to
 // choose it (spec.manualSelector), as pkg/registry/batch/job does.
 func jobHooks() hooks {

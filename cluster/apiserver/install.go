@@ -3,7 +3,6 @@ package apiserver
 import (
 	"context"
 	"fmt"
-	goruntime "runtime"
 	"strings"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
@@ -23,8 +22,6 @@ import (
 
 	"kubelab/cluster/apiserver/printers"
 )
-
-func platform() string { return goruntime.GOOS + "/" + goruntime.GOARCH }
 
 // store is a resource's generic registry store with the discovery
 // details the generic store does not know: short names and categories.

@@ -96,7 +96,7 @@ func servedResources() []*resource {
 		{gv: core, name: "services", kind: "Service", namespaced: true, shortNames: []string{"svc"}, categories: all,
 			etcdPrefix: "services/specs",
 			newFunc:    func() runtime.Object { return &corev1.Service{} }, newList: func() runtime.Object { return &corev1.ServiceList{} },
-			status: true, hooks: serviceHooks()},
+			status: true}, // ClusterIPs and node ports: serviceAllocator, in the store's BeginCreate
 		{gv: core, name: "endpoints", kind: "Endpoints", namespaced: true, shortNames: []string{"ep"},
 			etcdPrefix: "services/endpoints", createOnUpdate: true,
 			newFunc: func() runtime.Object { return &corev1.Endpoints{} }, newList: func() runtime.Object { return &corev1.EndpointsList{} }},

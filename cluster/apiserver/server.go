@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	goruntime "runtime"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -255,6 +256,8 @@ func (s *Server) serveVersion(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(info)
 }
+
+func platform() string { return goruntime.GOOS + "/" + goruntime.GOARCH }
 
 func goVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
